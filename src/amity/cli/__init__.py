@@ -1,0 +1,24 @@
+"""The command line: `amity <noun> <verb>`, a thin shell over the library."""
+
+from __future__ import annotations
+
+import typer
+
+from amity.cli import archives, db, demo
+
+app = typer.Typer(
+    name="amity",
+    help="amity: who should I talk to today, and am I being social?",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("init")(db.init)
+app.command("import")(archives.import_command)
+app.add_typer(db.app, name="db")
+app.add_typer(demo.app, name="demo")
+
+
+def main() -> None:
+    """Run the amity command line."""
+    app()

@@ -1,0 +1,81 @@
+"""What every command shares: the workspace option, the consoles, error translation."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import orjson
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from amity.config import Settings, load_settings
+from amity.errors import AmityError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+WorkspaceOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: $AMITY_WORKSPACE or the platform's data folder).",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines on stdout.")]
+DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
+
+
+def settings_for(workspace: Path | None) -> Settings:
+    """Resolve the settings of a command from its --workspace option and the environment."""
+    return load_settings(workspace)
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as indented JSON on stdout."""
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def friendly_errors(function: Callable[P, R]) -> Callable[P, R]:
+    """Turn amity's errors into a clear message and exit code 1; no traceback unless --debug."""
+
+    @wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        debug = bool(kwargs.get("debug", False))
+        try:
+            return function(*args, **kwargs)
+        except AmityError as error:
+            if debug:
+                raise
+            _report(str(error.message if not hasattr(error, "file") else error), error.hint)
+        except KeyboardInterrupt:
+            _report("interrupted; nothing from this command was stored", "")
+            raise typer.Exit(130) from None
+        except MemoryError:
+            _report("ran out of memory", "Close other programs, or import one archive at a time.")
+        except Exception as error:  # the last line of defence: never a bare traceback
+            if debug:
+                raise
+            _report(
+                f"unexpected error: {type(error).__name__}: {error}",
+                "This is a bug in amity. Run the command again with --debug and report the output.",
+            )
+        raise typer.Exit(1)
+
+    return wrapper
+
+
+def _report(message: str, hint: str) -> None:
+    text = message.replace("\n" + hint, "") if hint else message
+    err.print(f"[bold red]error:[/] {escape(text)}")
+    if hint:
+        err.print(f"[dim]→ {escape(hint)}[/]")

@@ -1,0 +1,134 @@
+"""`amity demo`: generate the built-in demo world, import it, and show what amity sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from amity import demo
+from amity.cli.common import (
+    DebugOption,
+    JsonOption,
+    WorkspaceOption,
+    err,
+    friendly_errors,
+    out,
+    print_json,
+    settings_for,
+)
+from amity.cli.render import byte_progress, show_import_report
+from amity.ingest import import_archives
+from amity.store import open_store
+from amity.store.reads import (
+    Contact,
+    count_posts_by_kind,
+    get_own_account_ids,
+    list_top_contacts,
+)
+
+app = typer.Typer(
+    help="The built-in demo world: a year of one person's social life on Mastodon and X.",
+    invoke_without_command=True,
+)
+
+PostsOption = Annotated[
+    int, typer.Option("--posts", min=10, help="How many posts and boosts the user makes in all.")
+]
+SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the generator; same seed, same world.")]
+
+
+@app.callback()
+@friendly_errors
+def run_demo(
+    context: typer.Context,
+    workspace: WorkspaceOption = None,
+    posts: PostsOption = demo.DEFAULT_POSTS,
+    seed: SeedOption = demo.DEFAULT_SEED,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Stop after the summary (the default for now).")
+    ] = False,
+    json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """Generate the demo world, import it into the workspace and summarise it.
+
+    Example: amity demo --workspace ./demo-workspace
+    """
+    if context.invoked_subcommand is not None:
+        return
+    settings = settings_for(workspace)
+    engine = open_store(settings, create=True)
+    world = demo.generate(settings.workspace / "demo-world", posts=posts, seed=seed)
+    with byte_progress("Importing the demo world") as progress:
+        report = import_archives(engine, world.archives, progress=progress)
+    with engine.connect() as connection:
+        own = get_own_account_ids(connection)
+        contacts = list_top_contacts(connection, own, limit=10)
+        by_kind = count_posts_by_kind(connection, own)
+    if json:
+        print_json(
+            {
+                "import": report.as_dict(),
+                "top_contacts": [
+                    {"platform": c.platform, "handle": c.handle, "total": c.total, **c.by_kind}
+                    for c in contacts
+                ],
+                "posts_by_kind": by_kind,
+            }
+        )
+        return
+    show_import_report(report)
+    _show_contacts(contacts)
+    _show_posts_by_kind(by_kind)
+
+
+CONTACT_KINDS = {"reply": "replies", "mention": "mentions", "dm": "DMs", "boost": "boosts"}
+POST_KINDS = {"top-level": "top-level", "reply": "replies", "boost": "boosts", "dm": "DMs sent"}
+
+
+def _show_contacts(contacts: list[Contact]) -> None:
+    table = Table(title="Most talked-with people", title_justify="left", header_style="bold")
+    table.add_column("who")
+    table.add_column("network")
+    for header in CONTACT_KINDS.values():
+        table.add_column(header, justify="right")
+    table.add_column("all", justify="right", style="bold")
+    for contact in contacts:
+        name = escape(contact.display_name or contact.handle or contact.platform_id)
+        who = f"{name} [dim]@{escape(contact.handle)}[/]" if contact.handle else name
+        counts = [f"{contact.by_kind.get(kind, 0):,}" for kind in CONTACT_KINDS]
+        table.add_row(who, contact.platform, *counts, f"{contact.total:,}")
+    out.print(table)
+
+
+def _show_posts_by_kind(by_kind: dict[str, int]) -> None:
+    table = Table(title="Your posts by kind", title_justify="left", header_style="bold")
+    table.add_column("network")
+    for header in POST_KINDS.values():
+        table.add_column(header, justify="right")
+    for platform in sorted({key.split(":")[0] for key in by_kind}):
+        table.add_row(platform, *(f"{by_kind.get(f'{platform}:{kind}', 0):,}" for kind in POST_KINDS))
+    out.print(table)
+
+
+@app.command("generate")
+@friendly_errors
+def generate(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the archives into.")],
+    posts: PostsOption = demo.DEFAULT_POSTS,
+    seed: SeedOption = demo.DEFAULT_SEED,
+    zip_archives: Annotated[bool, typer.Option("--zip", help="Write .zip files.")] = False,
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write the demo world's archives into DIRECTORY without importing them.
+
+    Example: amity demo generate /tmp/world --posts 1000000 --seed 7
+    """
+    world = demo.generate(directory, posts=posts, seed=seed, zip_archives=zip_archives)
+    for path in world.archives:
+        err.print(f"wrote {escape(str(path))}")

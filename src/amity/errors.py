@@ -1,0 +1,64 @@
+"""One exception tree for amity.
+
+Every error says what happened, names the value involved and, through ``hint``, what to do next.
+They are translated into a message and an exit code once, at the CLI or web edge.
+"""
+
+from __future__ import annotations
+
+
+class AmityError(Exception):
+    """Base of every error amity raises on purpose."""
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message}\n{self.hint}" if self.hint else self.message
+
+
+class ConfigError(AmityError):
+    """The workspace or its settings are missing or invalid."""
+
+
+class WorkspaceError(ConfigError):
+    """The workspace folder cannot be used as it is."""
+
+
+class StoreError(AmityError):
+    """The database cannot be opened, migrated or written."""
+
+
+class SchemaOutOfDate(StoreError):
+    """The database schema is older than this version of amity."""
+
+
+class SourceError(AmityError):
+    """An input file or archive cannot be read as a whole; nothing from it was imported."""
+
+    def __init__(self, message: str, *, file: str, item: str = "", hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.file = file
+        self.item = item
+
+    def __str__(self) -> str:
+        where = f"{self.file}: {self.item}: " if self.item else f"{self.file}: "
+        return where + super().__str__()
+
+
+class UnknownFormat(SourceError):
+    """The path is not an archive amity can read."""
+
+
+class ArchiveTooLarge(SourceError):
+    """A member of the archive is larger than any real export would be, or expands like a bomb."""
+
+
+class WrongAccount(AmityError):
+    """The archive belongs to another account than the workspace's own on that platform."""
+
+
+class NotFound(AmityError):
+    """A named thing (person, account, post) is not in the store."""

@@ -1,0 +1,130 @@
+"""Plain frozen records shared by every layer.
+
+Sources produce these records, the store keeps them, analyses read them. They hold no behaviour
+beyond small derived properties, and no reference to a database session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+Platform = Literal["mastodon", "twitter", "bluesky"]
+PLATFORMS: tuple[Platform, ...] = ("mastodon", "twitter", "bluesky")
+
+PostKind = Literal["post", "boost", "dm"]
+"""A post is anything published to a timeline; a boost re-shares another post; a dm is private."""
+
+Visibility = Literal["public", "unlisted", "followers", "direct", "unknown"]
+
+InteractionKind = Literal["reply", "mention", "quote", "boost", "like", "follow", "dm", "bookmark"]
+INTERACTION_KINDS: tuple[InteractionKind, ...] = (
+    "reply",
+    "mention",
+    "quote",
+    "boost",
+    "like",
+    "follow",
+    "dm",
+    "bookmark",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRef:
+    """Name an account by its stable platform id, with whatever handle the source gave."""
+
+    platform: Platform
+    platform_id: str
+    handle: str | None = None
+    display_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """An account on one platform: the user's own, or someone they meet there."""
+
+    platform: Platform
+    platform_id: str
+    handle: str | None = None
+    display_name: str | None = None
+    url: str | None = None
+    bio: str | None = None
+    website: str | None = None
+    avatar_url: str | None = None
+    created_at: datetime | None = None
+    is_own: bool = False
+    raw: dict[str, Any] | None = None
+
+    @property
+    def ref(self) -> AccountRef:
+        """Return the reference other records use to point at this account."""
+        return AccountRef(self.platform, self.platform_id, self.handle, self.display_name)
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A post, boost or direct message, as written by its author."""
+
+    platform: Platform
+    platform_id: str
+    author: AccountRef
+    kind: PostKind
+    created_at: datetime
+    text: str = ""
+    html: str | None = None
+    language: str | None = None
+    visibility: Visibility = "public"
+    url: str | None = None
+    reply_to_id: str | None = None
+    reply_to_author: AccountRef | None = None
+    thread_key: str | None = None
+    quote_of_id: str | None = None
+    boost_of_id: str | None = None
+    boost_of_author: AccountRef | None = None
+    links: tuple[str, ...] = ()
+    hashtags: tuple[str, ...] = ()
+    mentions: tuple[AccountRef, ...] = ()
+    recipients: tuple[AccountRef, ...] = ()
+    media_count: int = 0
+    reply_count: int | None = None
+    boost_count: int | None = None
+    like_count: int | None = None
+    raw: dict[str, Any] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """A typed edge in time: who did what to whom, about which post, and when (if known)."""
+
+    platform: Platform
+    kind: InteractionKind
+    actor: AccountRef
+    target: AccountRef | None
+    post_id: str | None = None
+    occurred_at: datetime | None = None
+    raw: dict[str, Any] | None = field(default=None, compare=False)
+
+    @property
+    def key(self) -> str:
+        """Return the natural key that makes importing the same edge twice a no-op."""
+        target = self.target.platform_id if self.target else ""
+        return f"{self.kind}|{self.actor.platform_id}|{target}|{self.post_id or ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Something wrong with one item of a source: skipped, counted and reported."""
+
+    file: str
+    item: str
+    reason: str
+    hint: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        """Return the problem as a plain mapping for JSON reports."""
+        return {"file": self.file, "item": self.item, "reason": self.reason, "hint": self.hint}
+
+
+Record = Account | Post | Interaction | Problem

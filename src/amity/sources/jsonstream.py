@@ -1,0 +1,219 @@
+"""Read very large JSON documents one value at a time, in bounded memory.
+
+Exports hold their biggest collections as one JSON array: X's ``tweets.js`` (after a
+``window.YTD.tweets.part0 =`` prefix) and Mastodon's ``outbox.json`` (under ``orderedItems``).
+``JsonStream`` walks the document's outer structure itself and hands each inner value to the
+standard library's C scanner (``JSONDecoder.raw_decode``), refilling its buffer from the file as it
+goes. The buffer never holds much more than one chunk and one item, so a file of several gigabytes
+streams in a few megabytes. See docs/design-notes.md for why this is not ijson.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from amity.errors import ArchiveTooLarge, SourceError
+from amity.sources.container import Readable
+
+CHUNK_CHARS = 1 << 22
+MAX_ITEM_CHARS = 64 << 20
+"""No single post, activity or message in a real export comes near 64 MiB of JSON."""
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+_HINT = "The file may have been cut off while downloading; request a fresh export and try again."
+
+
+class JsonStream:
+    """Pull values out of a JSON (or JSON-in-JavaScript) file without loading it whole."""
+
+    def __init__(
+        self,
+        raw: Readable,
+        *,
+        file: str,
+        chunk_chars: int = CHUNK_CHARS,
+        max_item_chars: int = MAX_ITEM_CHARS,
+    ) -> None:
+        self._raw = raw
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
+        self._buf = ""
+        self._pos = 0
+        self._consumed = 0
+        self._eof = False
+        self._chunk = chunk_chars
+        self._max_item = max_item_chars
+        self.file = file
+
+    # -- buffer -----------------------------------------------------------------------------
+
+    def _fill(self) -> bool:
+        """Append one chunk to the buffer; return False at the end of the file."""
+        if self._eof:
+            return False
+        try:
+            data = self._raw.read(self._chunk)
+            text = self._decoder.decode(data, final=not data)
+        except UnicodeDecodeError as error:
+            raise SourceError(
+                f"is not UTF-8 text (bad byte near offset {self._consumed + error.start})",
+                file=self.file,
+                hint="Pass the export exactly as the platform delivered it.",
+            ) from error
+        except (OSError, EOFError, ValueError) as error:
+            raise SourceError(f"cannot be read: {error}", file=self.file, hint=_HINT) from error
+        if not data:
+            self._eof = True
+        self._consumed += self._pos
+        self._buf = self._buf[self._pos :] + text
+        self._pos = 0
+        return bool(data)
+
+    def _skip_whitespace(self) -> str:
+        """Skip whitespace and return the next character, or '' at the end of the file."""
+        while True:
+            match = _WHITESPACE.match(self._buf, self._pos)
+            self._pos = match.end() if match else self._pos
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._fill():
+                return ""
+
+    def _syntax_error(self, what: str, *, item: str = "") -> SourceError:
+        offset = self._consumed + self._pos
+        return SourceError(
+            f"is not valid JSON: {what} (near character {offset})",
+            file=self.file,
+            item=item,
+            hint=_HINT,
+        )
+
+    # -- structure --------------------------------------------------------------------------
+
+    def skip_past(self, marker: str) -> None:
+        """Advance past the first occurrence of ``marker`` (a JavaScript prefix such as '=')."""
+        while True:
+            found = self._buf.find(marker, self._pos)
+            if found >= 0:
+                self._pos = found + len(marker)
+                return
+            self._pos = max(self._pos, len(self._buf) - len(marker))
+            if not self._fill():
+                raise self._syntax_error(f"expected {marker!r} before the data")
+
+    def peek(self) -> str:
+        """Return the next non-whitespace character without consuming it ('' at the end)."""
+        return self._skip_whitespace()
+
+    def expect(self, char: str, *, item: str = "") -> None:
+        """Consume ``char`` (after whitespace) or fail with a clear message."""
+        found = self._skip_whitespace()
+        if found != char:
+            shown = repr(found) if found else "the end of the file"
+            raise self._syntax_error(f"expected {char!r} but found {shown}", item=item)
+        self._pos += 1
+
+    def value(self, *, item: str = "") -> Any:
+        """Decode and return the next complete JSON value."""
+        self._skip_whitespace()
+        while True:
+            try:
+                obj, end = _DECODER.raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as error:
+                if not self._may_be_cut(error):
+                    raise self._syntax_error(error.msg, item=item) from error
+                self._grow(item)
+                continue
+            # A number that ends exactly at the end of the buffer may continue in the next chunk.
+            if end == len(self._buf) and not self._eof:
+                self._grow(item)
+                continue
+            self._pos = end
+            return obj
+
+    def _may_be_cut(self, error: json.JSONDecodeError) -> bool:
+        near_end = error.pos >= len(self._buf) - 6
+        return near_end or error.msg.startswith("Unterminated string")
+
+    def _grow(self, item: str) -> None:
+        if len(self._buf) - self._pos > self._max_item:
+            raise ArchiveTooLarge(
+                f"one value is larger than {self._max_item >> 20} MiB of text",
+                file=self.file,
+                item=item,
+                hint="No real export holds items this large; check that this is the right file.",
+            )
+        if not self._fill():
+            raise self._syntax_error("the data ends in the middle of a value", item=item)
+
+    def iter_array(self, *, label: str = "item") -> Iterator[Any]:
+        """Consume a JSON array and yield its elements one at a time."""
+        self.expect("[")
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        index = 0
+        while True:
+            yield self.value(item=f"{label} {index + 1}")
+            index += 1
+            following = self._skip_whitespace()
+            if following == "]":
+                self._pos += 1
+                return
+            if following != ",":
+                shown = repr(following) if following else "the end of the file"
+                raise self._syntax_error(
+                    f"expected ',' or ']' after {label} {index} but found {shown}",
+                    item=f"{label} {index}",
+                )
+            self._pos += 1
+
+    def iter_keys(self) -> Iterator[str]:
+        """Consume a JSON object's keys one by one; the caller must consume each value."""
+        self.expect("{")
+        if self.peek() == "}":
+            self._pos += 1
+            return
+        while True:
+            key = self.value()
+            if not isinstance(key, str):
+                raise self._syntax_error("an object key is not a string")
+            self.expect(":")
+            yield key
+            following = self._skip_whitespace()
+            if following == "}":
+                self._pos += 1
+                return
+            if following != ",":
+                raise self._syntax_error(f"expected ',' or '}}' after key {key!r}")
+            self._pos += 1
+
+    def expect_end(self) -> None:
+        """Fail unless only whitespace (or a JavaScript ';') is left."""
+        rest = self._skip_whitespace()
+        if rest == ";":
+            self._pos += 1
+            rest = self._skip_whitespace()
+        if rest:
+            raise self._syntax_error(f"unexpected {rest!r} after the data")
+
+
+def iter_javascript_array(raw: Readable, *, file: str, label: str = "item") -> Iterator[Any]:
+    """Yield the elements of ``name = [ ... ]``, the layout of X archive files."""
+    stream = JsonStream(raw, file=file)
+    stream.skip_past("=")
+    yield from stream.iter_array(label=label)
+    stream.expect_end()
+
+
+def read_javascript_value(raw: Readable, *, file: str) -> Any:
+    """Return the value assigned in ``name = {...}`` or ``name = [...]`` (small files only)."""
+    stream = JsonStream(raw, file=file)
+    stream.skip_past("=")
+    value = stream.value()
+    stream.expect_end()
+    return value

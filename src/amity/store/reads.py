@@ -1,0 +1,182 @@
+"""Store reads: counts and summaries, each a small query returning plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
+
+from amity.model import Account, Platform
+from amity.store.schema import accounts, import_runs, interactions, people, posts, threads
+
+RECORD_KINDS = ("posts", "boosts", "likes", "bookmarks", "follows", "dms")
+
+
+def get_own_accounts(connection: Connection) -> list[Account]:
+    """Return the user's own accounts, one or more per platform."""
+    rows = connection.execute(
+        select(accounts).where(accounts.c.is_own).order_by(accounts.c.platform, accounts.c.id)
+    )
+    return [
+        Account(
+            platform=row.platform,
+            platform_id=row.platform_id,
+            handle=row.handle,
+            display_name=row.display_name,
+            is_own=True,
+        )
+        for row in rows
+    ]
+
+
+def get_own_account_ids(connection: Connection) -> list[int]:
+    """Return the store ids of the user's own accounts."""
+    return list(connection.execute(select(accounts.c.id).where(accounts.c.is_own)).scalars())
+
+
+def count_records(connection: Connection, own_ids: Collection[int]) -> dict[str, int]:
+    """Count what the store holds of the given own accounts, by kind of record."""
+    if not own_ids:
+        return dict.fromkeys(RECORD_KINDS, 0)
+    ids = list(own_ids)
+
+    def count_posts(kind: str) -> int:
+        query = select(func.count()).where(posts.c.kind == kind, posts.c.account_id.in_(ids))
+        return int(connection.execute(query).scalar_one())
+
+    def count_edges(kind: str, *, either_side: bool = False) -> int:
+        side: ColumnElement[bool] = interactions.c.actor_id.in_(ids)
+        if either_side:
+            side = or_(side, interactions.c.target_id.in_(ids))
+        query = select(func.count()).where(interactions.c.kind == kind, side)
+        return int(connection.execute(query).scalar_one())
+
+    received_dm = exists().where(
+        and_(
+            interactions.c.post_id == posts.c.id,
+            interactions.c.kind == "dm",
+            interactions.c.target_id.in_(ids),
+        )
+    )
+    dms = connection.execute(
+        select(func.count()).where(
+            posts.c.kind == "dm", or_(posts.c.account_id.in_(ids), received_dm)
+        )
+    ).scalar_one()
+    return {
+        "posts": count_posts("post"),
+        "boosts": count_posts("boost"),
+        "likes": count_edges("like"),
+        "bookmarks": count_edges("bookmark"),
+        "follows": count_edges("follow", either_side=True),
+        "dms": int(dms),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class StoreTotals:
+    """How much the whole store holds."""
+
+    accounts: int
+    people: int
+    posts: int
+    interactions: int
+    threads: int
+    import_runs: int
+
+
+def get_totals(connection: Connection) -> StoreTotals:
+    """Count the rows of the main tables."""
+
+    def count(table: object) -> int:
+        return int(connection.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
+
+    return StoreTotals(
+        accounts=count(accounts),
+        people=count(people),
+        posts=count(posts),
+        interactions=count(interactions),
+        threads=count(threads),
+        import_runs=count(import_runs),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """An account the user interacts with, and how much, by kind of interaction."""
+
+    platform: Platform
+    handle: str | None
+    display_name: str | None
+    platform_id: str
+    total: int
+    by_kind: dict[str, int]
+
+
+def list_top_contacts(
+    connection: Connection, own_ids: Collection[int], *, limit: int = 10
+) -> list[Contact]:
+    """Return the accounts the user talks with most, both directions, likes aside."""
+    ids = list(own_ids)
+    if not ids:
+        return []
+    outgoing = (
+        select(interactions.c.target_id.label("other"), interactions.c.kind)
+        .where(interactions.c.actor_id.in_(ids), interactions.c.target_id.is_not(None))
+        .where(interactions.c.target_id.not_in(ids))
+    )
+    incoming = (
+        select(interactions.c.actor_id.label("other"), interactions.c.kind)
+        .where(interactions.c.target_id.in_(ids))
+        .where(interactions.c.actor_id.not_in(ids))
+    )
+    edges = outgoing.union_all(incoming).subquery()
+    conversational = edges.c.kind.in_(("reply", "mention", "quote", "dm", "boost"))
+    rows = connection.execute(
+        select(edges.c.other, edges.c.kind, func.count().label("n"))
+        .where(conversational)
+        .group_by(edges.c.other, edges.c.kind)
+    ).all()
+    totals: dict[int, dict[str, int]] = {}
+    for row in rows:
+        totals.setdefault(row.other, {})[row.kind] = int(row.n)
+    ranked = sorted(totals.items(), key=lambda item: (-sum(item[1].values()), item[0]))[:limit]
+    info = {
+        row.id: row
+        for row in connection.execute(
+            select(accounts).where(accounts.c.id.in_([other for other, _ in ranked]))
+        )
+    }
+    return [
+        Contact(
+            platform=info[other].platform,
+            handle=info[other].handle,
+            display_name=info[other].display_name,
+            platform_id=info[other].platform_id,
+            total=sum(kinds.values()),
+            by_kind=kinds,
+        )
+        for other, kinds in ranked
+    ]
+
+
+def count_posts_by_kind(connection: Connection, own_ids: Collection[int]) -> dict[str, int]:
+    """Count the user's posts by kind of post: top-level, reply, boost, dm (sent)."""
+    ids = list(own_ids)
+    if not ids:
+        return {}
+    reply = posts.c.reply_to_platform_id.is_not(None)
+    rows = connection.execute(
+        select(posts.c.platform, posts.c.kind, reply.label("is_reply"), func.count())
+        .where(posts.c.account_id.in_(ids))
+        .group_by(posts.c.platform, posts.c.kind, reply)
+    ).all()
+    result: dict[str, int] = {}
+    for platform, kind, is_reply, number in rows:
+        label = (
+            "reply" if kind == "post" and is_reply else ("top-level" if kind == "post" else kind)
+        )
+        key = f"{platform}:{label}"
+        result[key] = result.get(key, 0) + int(number)
+    return result

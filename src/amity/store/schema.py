@@ -1,0 +1,146 @@
+"""The one schema file: every table amity keeps, as SQLAlchemy Core tables.
+
+Times are stored as integer Unix seconds (UTC): compact, the same on SQLite and PostgreSQL, and
+ready for vectorised analysis. Lists (links, hashtags) and raw payloads are stored as JSON text
+written with orjson. Each imported table has a natural key per platform so that import is an upsert.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("display_name", Text),
+    Column("created_at", BigInteger, nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("platform_id", String(512), nullable=False),
+    Column("handle", String(512)),
+    Column("display_name", Text),
+    Column("url", Text),
+    Column("bio", Text),
+    Column("website", Text),
+    Column("avatar_url", Text),
+    Column("created_at", BigInteger),
+    Column("is_own", Boolean, nullable=False, default=False),
+    Column("person_id", Integer, ForeignKey("people.id")),
+    Column("raw", Text),
+    UniqueConstraint("platform", "platform_id"),
+    Index("ix_accounts_handle", "handle"),
+    Index("ix_accounts_person_id", "person_id"),
+)
+
+import_runs = Table(
+    "import_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("format", String(32), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("own_account_id", Integer, ForeignKey("accounts.id")),
+    Column("started_at", BigInteger, nullable=False),
+    Column("finished_at", BigInteger),
+    Column("counts", Text, nullable=False, default="{}"),
+    Column("new", Text, nullable=False, default="{}"),
+    Column("problem_count", Integer, nullable=False, default=0),
+    Column("problems", Text, nullable=False, default="[]"),
+)
+
+threads = Table(
+    "threads",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("key", String(512), nullable=False),
+    Column("root_post_id", Integer),
+    Column("post_count", Integer, nullable=False),
+    Column("first_at", BigInteger, nullable=False),
+    Column("last_at", BigInteger, nullable=False),
+    UniqueConstraint("platform", "key"),
+)
+
+posts = Table(
+    "posts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("platform_id", String(512), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("html", Text),
+    Column("language", String(16)),
+    Column("visibility", String(16), nullable=False),
+    Column("url", Text),
+    Column("reply_to_platform_id", String(512)),
+    Column("reply_to_post_id", Integer, ForeignKey("posts.id")),
+    Column("reply_to_account_id", Integer, ForeignKey("accounts.id")),
+    Column("source_thread_key", String(512)),
+    Column("thread_id", Integer, ForeignKey("threads.id")),
+    Column("quote_of_platform_id", String(512)),
+    Column("boost_of_platform_id", String(512)),
+    Column("boost_of_account_id", Integer, ForeignKey("accounts.id")),
+    Column("links", Text, nullable=False, default="[]"),
+    Column("hashtags", Text, nullable=False, default="[]"),
+    Column("mention_count", Integer, nullable=False, default=0),
+    Column("media_count", Integer, nullable=False, default=0),
+    Column("reply_count", Integer),
+    Column("boost_count", Integer),
+    Column("like_count", Integer),
+    Column("raw", Text),
+    Column("import_run_id", Integer, ForeignKey("import_runs.id")),
+    UniqueConstraint("platform", "platform_id"),
+    Index("ix_posts_account_id_created_at", "account_id", "created_at"),
+    Index("ix_posts_reply_to_platform_id", "platform", "reply_to_platform_id"),
+    Index("ix_posts_thread_id", "thread_id"),
+)
+
+interactions = Table(
+    "interactions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("kind", String(12), nullable=False),
+    Column("actor_id", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("target_id", Integer, ForeignKey("accounts.id")),
+    Column("post_platform_id", String(512)),
+    Column("post_id", Integer, ForeignKey("posts.id")),
+    Column("occurred_at", BigInteger),
+    Column("key", String(1100), nullable=False),
+    Column("raw", Text),
+    Column("import_run_id", Integer, ForeignKey("import_runs.id")),
+    UniqueConstraint("platform", "key"),
+    Index("ix_interactions_actor_id_occurred_at", "actor_id", "occurred_at"),
+    Index("ix_interactions_target_id_occurred_at", "target_id", "occurred_at"),
+    Index("ix_interactions_post_id", "post_id"),
+)

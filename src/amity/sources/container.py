@@ -69,7 +69,6 @@ class Container:
         for member in sorted(root.rglob("*")):
             if member.is_file():
                 self._members[member.relative_to(root).as_posix()] = str(member)
-        self._strip_common_top()
 
     def _open_zip(self, path: Path) -> None:
         if not zipfile.is_zipfile(path):
@@ -109,10 +108,15 @@ class Container:
             )
 
     def _strip_common_top(self) -> None:
-        """Drop one leading folder shared by every member ('twitter-2024-01-01/data/...')."""
+        """Drop one leading folder shared by every member ('twitter-2024-01-01/data/...').
+
+        People often zip the folder an export unpacked to; ``data/`` itself is part of the
+        X layout and is kept.
+        """
         names = list(self._members)
         tops = {PurePosixPath(name).parts[0] for name in names}
-        if len(tops) == 1 and all(len(PurePosixPath(n).parts) > 1 for n in names):
+        nested = all(len(PurePosixPath(n).parts) > 1 for n in names)
+        if len(tops) == 1 and nested and tops != {"data"}:
             top = tops.pop() + "/"
             self._members = {name[len(top) :]: real for name, real in self._members.items()}
 

@@ -24,6 +24,7 @@ MAX_ITEM_CHARS = 64 << 20
 """No single post, activity or message in a real export comes near 64 MiB of JSON."""
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER_TAIL = re.compile(r"[0-9.eE+-]*")
 _DECODER = json.JSONDecoder()
 _HINT = "The file may have been cut off while downloading; request a fresh export and try again."
 
@@ -128,8 +129,9 @@ class JsonStream:
                     raise self._syntax_error(error.msg, item=item) from error
                 self._grow(item)
                 continue
-            # A number that ends exactly at the end of the buffer may continue in the next chunk.
-            if end == len(self._buf) and not self._eof:
+            # A number followed only by number characters may continue in the next chunk.
+            number = isinstance(obj, int | float) and not isinstance(obj, bool)
+            if number and not self._eof and _NUMBER_TAIL.fullmatch(self._buf, end):
                 self._grow(item)
                 continue
             self._pos = end

@@ -1,0 +1,39 @@
+"""Detect which archive format a container holds, and read it with the right source."""
+
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from types import ModuleType
+
+from amity.errors import UnknownFormat
+from amity.model import Record
+from amity.sources.container import Container
+from amity.sources.mastodon import archive as mastodon_archive
+from amity.sources.twitter import archive as twitter_archive
+
+ARCHIVE_FORMATS: dict[str, ModuleType] = {
+    "mastodon": mastodon_archive,
+    "twitter": twitter_archive,
+}
+
+
+def detect_format(container: Container) -> str:
+    """Return the name of the archive format ``container`` holds, or raise UnknownFormat."""
+    for name, module in ARCHIVE_FORMATS.items():
+        if module.detect(container):
+            return name
+    raise UnknownFormat(
+        "is not an archive amity can read",
+        file=str(container.path),
+        hint=(
+            "amity reads a Mastodon account export (with outbox.json and actor.json) and an X"
+            " archive (with data/tweets.js or the older tweets.csv); see docs/sources.md."
+        ),
+    )
+
+
+def read_archive(container: Container, format_name: str) -> Iterator[Record]:
+    """Yield the records of ``container`` as read by the named format."""
+    reader: Iterator[Record] = ARCHIVE_FORMATS[format_name].read(container)
+    return reader

@@ -13,7 +13,7 @@ from amity.errors import ArchiveTooLarge, SourceError
 from amity.sources.jsonstream import JsonStream, iter_javascript_array, read_javascript_value
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
     lambda children: st.lists(children, max_size=4)
     | st.dictionaries(st.text(max_size=8), children, max_size=4),
     max_leaves=12,

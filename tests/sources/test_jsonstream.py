@@ -13,9 +13,14 @@ from amity.errors import ArchiveTooLarge, SourceError
 from amity.sources.jsonstream import JsonStream, iter_javascript_array, read_javascript_value
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda children: st.lists(children, max_size=4)
-    | st.dictionaries(st.text(max_size=8), children, max_size=4),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
     max_leaves=12,
 )
 
@@ -78,10 +83,44 @@ def test_bytes_that_are_not_utf8_are_a_clear_error() -> None:
 
 
 def test_a_byte_order_mark_is_accepted() -> None:
-    value = read_javascript_value(io.BytesIO("\ufeffx = {\"a\": 1};".encode()), file="m.js")
+    value = read_javascript_value(io.BytesIO('\ufeffx = {"a": 1};'.encode()), file="m.js")
     assert value == {"a": 1}
 
 
 def test_trailing_garbage_is_an_error() -> None:
     with pytest.raises(SourceError, match="unexpected"):
         list(iter_javascript_array(io.BytesIO(b"x = [1] [2]"), file="g.js"))
+
+
+objects = st.dictionaries(st.sampled_from(["id", "type", "tag", "x"]), json_values, min_size=1)
+
+
+@given(st.lists(objects, max_size=30), st.integers(min_value=1, max_value=300), st.booleans())
+def test_arrays_of_objects_take_the_fast_path_to_the_same_result(
+    items: list[dict[str, object]], chunk: int, pretty: bool
+) -> None:
+    text = json.dumps(
+        items, indent=2 if pretty else None, separators=None if pretty else (",", ":")
+    )
+    stream = JsonStream(io.BytesIO(text.encode()), file="o.json", chunk_chars=chunk)
+    assert list(stream.iter_array()) == items
+
+
+def test_nested_objects_that_look_like_the_separator_are_not_cut() -> None:
+    # Each item holds a nested list whose objects open with the same key as the items do.
+    items = [
+        {"id": i, "tag": [{"id": f"n{i}"}, {"id": f"m{i}", "deep": [{"id": 0}]}]} for i in range(50)
+    ]
+    for separators in ((",", ":"), (", ", ": ")):
+        raw = json.dumps(items, separators=separators).encode()
+        stream = JsonStream(io.BytesIO(raw), file="o.json", chunk_chars=97)
+        assert list(stream.iter_array()) == items
+
+
+def test_a_change_of_layout_midway_is_read_correctly() -> None:
+    first = json.dumps([{"id": i} for i in range(20)], separators=(",", ":"))
+    second = json.dumps([{"id": i} for i in range(20, 40)], indent=3)
+    raw = (first[:-1] + "," + second[1:]).encode()
+    assert list(JsonStream(io.BytesIO(raw), file="o.json").iter_array()) == [
+        {"id": i} for i in range(40)
+    ]

@@ -20,8 +20,8 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from amity.errors import SourceError, StoreError, WrongAccount
 from amity.model import Account, AccountRef, Interaction, Post, Problem, Record
-from amity.sources.formats import detect_format, read_archive
 from amity.sources.container import Container
+from amity.sources.formats import detect_format, read_archive
 from amity.store import reads, threads, writes
 from amity.store.migrate import require_current
 

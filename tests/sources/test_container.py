@@ -54,7 +54,9 @@ def test_a_truncated_zip_is_a_clear_error(tmp_path: Path) -> None:
         Container(archive)
 
 
-def test_a_zip_bomb_is_refused_before_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_zip_bomb_is_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(container_module, "RATIO_CHECKED_ABOVE", 1 << 20)
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as handle:
@@ -63,7 +65,9 @@ def test_a_zip_bomb_is_refused_before_reading(tmp_path: Path, monkeypatch: pytes
         Container(archive)
 
 
-def test_an_absurdly_large_member_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_absurdly_large_member_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(container_module, "MAX_MEMBER_BYTES", 1000)
     archive = tmp_path / "large.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as handle:
@@ -81,7 +85,10 @@ def test_a_damaged_member_is_a_clear_error(tmp_path: Path) -> None:
     middle = len(data) // 3
     data[middle : middle + 40] = b"\x00" * 40
     archive.write_bytes(bytes(data))
-    with Container(archive) as packed, pytest.raises(SourceError, match="damaged"):
-        with packed.open("outbox.json") as handle:
-            while handle.read(4096):
-                pass
+    with (
+        Container(archive) as packed,
+        pytest.raises(SourceError, match="damaged"),
+        packed.open("outbox.json") as handle,
+    ):
+        while handle.read(4096):
+            pass

@@ -86,7 +86,9 @@ def status(
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_row("workspace", str(settings.workspace))
     table.add_row("database", describe_url(settings.database_url))
-    revision = f"{state.current or 'empty'}" + ("" if state.up_to_date else f" (newest: {state.head})")
+    revision = f"{state.current or 'empty'}" + (
+        "" if state.up_to_date else f" (newest: {state.head})"
+    )
     table.add_row("schema", revision)
     if totals is not None:
         for name in totals.__slots__:

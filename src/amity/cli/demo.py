@@ -38,7 +38,9 @@ app = typer.Typer(
 PostsOption = Annotated[
     int, typer.Option("--posts", min=10, help="How many posts and boosts the user makes in all.")
 ]
-SeedOption = Annotated[int, typer.Option("--seed", help="Seed of the generator; same seed, same world.")]
+SeedOption = Annotated[
+    int, typer.Option("--seed", help="Seed of the generator; same seed, same world.")
+]
 
 
 @app.callback()
@@ -111,7 +113,9 @@ def _show_posts_by_kind(by_kind: dict[str, int]) -> None:
     for header in POST_KINDS.values():
         table.add_column(header, justify="right")
     for platform in sorted({key.split(":")[0] for key in by_kind}):
-        table.add_row(platform, *(f"{by_kind.get(f'{platform}:{kind}', 0):,}" for kind in POST_KINDS))
+        table.add_row(
+            platform, *(f"{by_kind.get(f'{platform}:{kind}', 0):,}" for kind in POST_KINDS)
+        )
     out.print(table)
 
 

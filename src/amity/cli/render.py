@@ -17,7 +17,8 @@ from rich.progress import (
 from rich.table import Table
 
 from amity.cli.common import err, out
-from amity.ingest import ImportReport, Progress as ProgressCallback
+from amity.ingest import ImportReport
+from amity.ingest import Progress as ProgressCallback
 from amity.store.reads import RECORD_KINDS
 
 PROBLEMS_SHOWN = 10
@@ -69,9 +70,7 @@ def show_problems(report: ImportReport) -> None:
     """List the first problems an import skipped, and how many there were in all."""
     if not report.problem_count:
         return
-    err.print(
-        f"[yellow]{report.problem_count:,} item(s) were skipped; the rest was imported:[/]"
-    )
+    err.print(f"[yellow]{report.problem_count:,} item(s) were skipped; the rest was imported:[/]")
     for problem in report.problems[:PROBLEMS_SHOWN]:
         err.print(f"  {escape(problem.file)}: {escape(problem.item)}: {escape(problem.reason)}")
     hidden = report.problem_count - min(len(report.problems), PROBLEMS_SHOWN)

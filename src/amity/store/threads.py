@@ -164,11 +164,8 @@ def _write(
             for key, group in groups.items()
         ],
     )
-    thread_ids = dict(
-        connection.execute(
-            select(threads.c.key, threads.c.id).where(threads.c.platform == platform)
-        ).tuples()
-    )
+    query = select(threads.c.key, threads.c.id).where(threads.c.platform == platform)
+    thread_ids = dict(connection.execute(query).all())
     changes = [
         {"post": member, "thread": thread_ids[key]}
         for key, group in groups.items()

@@ -352,6 +352,14 @@ class _Writer:
                 self._ids.update({(platform, pid): aid for pid, aid in found.items()})
             self._accounts.clear()
         writes.upsert_posts(self._connection, [self._post_row(post) for post in self._posts])
+        writes.upsert_post_payloads(
+            self._connection,
+            [
+                (post.platform, post.platform_id, _dumps(post.raw).decode())
+                for post in self._posts
+                if post.raw is not None
+            ],
+        )
         writes.insert_interactions(
             self._connection, [self._interaction_row(edge) for edge in self._interactions]
         )
@@ -389,7 +397,6 @@ class _Writer:
             post.reply_count,
             post.boost_count,
             post.like_count,
-            None if post.raw is None else _dumps(post.raw).decode(),
             self._run_id,
         )
 

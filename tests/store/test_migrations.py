@@ -8,7 +8,7 @@ from sqlalchemy import Engine, inspect
 from amity.store import migrate
 from amity.store.schema import metadata
 
-TABLES = {"accounts", "people", "posts", "interactions", "threads", "import_runs"}
+TABLES = {"accounts", "people", "posts", "post_payloads", "interactions", "threads", "import_runs"}
 
 
 def _check_round_trip(engine: Engine) -> None:

@@ -117,13 +117,22 @@ posts = Table(
     Column("reply_count", Integer),
     Column("boost_count", Integer),
     Column("like_count", Integer),
-    Column("raw", Text),
     Column("import_run_id", Integer, ForeignKey("import_runs.id")),
     UniqueConstraint("platform", "platform_id"),
     Index("ix_posts_account_id_created_at", "account_id", "created_at"),
     Index("ix_posts_reply_to_platform_id", "platform", "reply_to_platform_id"),
     Index("ix_posts_thread_id", "thread_id"),
 )
+
+post_payloads = Table(
+    "post_payloads",
+    metadata,
+    Column("platform", String(16), primary_key=True),
+    Column("platform_id", String(512), primary_key=True),
+    Column("raw", Text, nullable=False),
+)
+"""Each post's payload exactly as its source gave it, apart from the posts so that scans of
+``posts`` (every analysis) do not read kilobytes of JSON per row."""
 
 interactions = Table(
     "interactions",

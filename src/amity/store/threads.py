@@ -3,29 +3,25 @@
 A thread is keyed by the source's own conversation id where it gives one (Mastodon's
 ``conversation``, X's DM conversation), and otherwise by the root of the reply chain: the topmost
 stored ancestor, or the post it replies to when that one is not stored. Only groups that are
-conversations (at least one reply) become threads. The reply forest is walked with NumPy pointer
-jumping over integer ids, so a million posts take a fraction of a second and little memory.
+conversations (at least one reply) become threads.
+
+Keyed groups are formed by the database itself (GROUP BY). Chains are walked with NumPy pointer
+jumping over integer ids, so a million posts cost a fraction of a second and little memory; no
+Python loop runs once per post.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
 from amity.store.schema import posts, threads
 from amity.store.writes import _insert
 
-
-@dataclass(slots=True)
-class _Group:
-    members: list[int]
-    first_at: int
-    last_at: int
-    root_post_id: int | None
+_CHUNK = 900
 
 
 def find_roots(ids: NDArray[np.int64], parents: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -37,8 +33,7 @@ def find_roots(ids: NDArray[np.int64], parents: NDArray[np.int64]) -> NDArray[np
         return ids.copy()
     order = np.argsort(ids)
     sorted_ids = ids[order]
-    position = np.searchsorted(sorted_ids, parents)
-    position = np.clip(position, 0, sorted_ids.size - 1)
+    position = np.clip(np.searchsorted(sorted_ids, parents), 0, sorted_ids.size - 1)
     known = (parents >= 0) & (sorted_ids[position] == parents)
     # Each post points at its parent's index, or at itself when the parent is not stored.
     pointer = np.arange(ids.size)
@@ -51,132 +46,164 @@ def find_roots(ids: NDArray[np.int64], parents: NDArray[np.int64]) -> NDArray[np
     return ids[pointer]
 
 
-def assign_threads(connection: Connection, platform: str) -> int:
-    """Create or refresh the threads of one platform's posts; return how many threads exist."""
+def assign_threads(connection: Connection, platform: str) -> None:
+    """Create or refresh the threads of one platform's posts and point posts at them."""
+    _assign_keyed(connection, platform)
+    _assign_chains(connection, platform)
+
+
+# -- groups the source named ------------------------------------------------------------------
+
+_KEYED_THREADS = """
+INSERT INTO threads (platform, key, root_post_id, post_count, first_at, last_at)
+SELECT platform, source_thread_key,
+       MIN(CASE WHEN reply_to_platform_id IS NULL THEN id END),
+       COUNT(*), MIN(created_at), MAX(created_at)
+FROM posts
+WHERE platform = :platform AND kind != 'boost' AND source_thread_key IS NOT NULL
+GROUP BY platform, source_thread_key
+HAVING COUNT(reply_to_platform_id) > 0
+ON CONFLICT (platform, key) DO UPDATE SET
+    root_post_id = excluded.root_post_id, post_count = excluded.post_count,
+    first_at = excluded.first_at, last_at = excluded.last_at
+WHERE threads.post_count IS DISTINCT FROM excluded.post_count
+   OR threads.root_post_id IS DISTINCT FROM excluded.root_post_id
+   OR threads.first_at IS DISTINCT FROM excluded.first_at
+   OR threads.last_at IS DISTINCT FROM excluded.last_at
+"""
+
+_KEYED_POSTS = """
+UPDATE posts SET thread_id = (
+    SELECT threads.id FROM threads
+    WHERE threads.platform = posts.platform AND threads.key = posts.source_thread_key)
+WHERE platform = :platform AND kind != 'boost' AND source_thread_key IS NOT NULL
+  AND thread_id IS DISTINCT FROM (
+    SELECT threads.id FROM threads
+    WHERE threads.platform = posts.platform AND threads.key = posts.source_thread_key)
+"""
+
+
+def _assign_keyed(connection: Connection, platform: str) -> None:
+    connection.execute(text(_KEYED_THREADS), {"platform": platform})
+    connection.execute(text(_KEYED_POSTS), {"platform": platform})
+
+
+# -- groups formed by reply chains ----------------------------------------------------------
+
+
+def _assign_chains(connection: Connection, platform: str) -> None:
     rows = connection.execute(
         select(
             posts.c.id,
             posts.c.reply_to_post_id,
             posts.c.created_at,
             posts.c.thread_id,
-            posts.c.source_thread_key,
-            posts.c.reply_to_platform_id,
-            posts.c.platform_id,
+            posts.c.reply_to_platform_id.is_not(None),
         )
-        .where(posts.c.platform == platform, posts.c.kind != "boost")
+        .where(
+            posts.c.platform == platform,
+            posts.c.kind != "boost",
+            posts.c.source_thread_key.is_(None),
+        )
         .order_by(posts.c.id)
+    ).all()
+    if not rows:
+        return
+    columns = np.array(
+        [(r[0], -1 if r[1] is None else r[1], r[2], r[3] or 0, r[4]) for r in rows],
+        dtype=np.int64,
     )
-    ids, parents, times, current = [], [], [], []
-    source_keys: dict[int, str] = {}
-    reply_targets: dict[int, str] = {}
-    platform_ids: dict[int, str] = {}
-    for row in rows:
-        ids.append(row.id)
-        parents.append(row.reply_to_post_id if row.reply_to_post_id is not None else -1)
-        times.append(row.created_at)
-        current.append(row.thread_id or 0)
-        if row.source_thread_key:
-            source_keys[row.id] = row.source_thread_key
-        if row.reply_to_platform_id:
-            reply_targets[row.id] = row.reply_to_platform_id
-            platform_ids[row.id] = row.platform_id
-    if not ids:
-        return 0
-    id_array = np.asarray(ids, dtype=np.int64)
-    roots = find_roots(id_array, np.asarray(parents, dtype=np.int64))
-    groups = _group(id_array, roots, times, source_keys, reply_targets, connection, platform)
-    return _write(connection, platform, groups, dict(zip(ids, current, strict=True)))
+    del rows
+    ids, parents, times, current, is_reply = columns.T
+    roots = find_roots(ids, parents)
+    conversations = np.unique(roots[is_reply == 1])
+    if conversations.size == 0:
+        return
+    member = np.isin(roots, conversations)
+    group = np.searchsorted(conversations, roots[member])
+    keys, root_posts = _chain_keys(connection, conversations.tolist())
+    thread_rows = _chain_threads(platform, conversations, group, times[member], keys, root_posts)
+    thread_ids = _upsert_threads(connection, platform, thread_rows)
+    wanted = np.array([thread_ids[keys[int(c)]] for c in conversations], dtype=np.int64)[group]
+    changed = wanted != current[member]
+    _point_posts(connection, ids[member][changed], wanted[changed])
 
 
-def _group(
-    ids: NDArray[np.int64],
-    roots: NDArray[np.int64],
-    times: list[int],
-    source_keys: dict[int, str],
-    reply_targets: dict[int, str],
-    connection: Connection,
-    platform: str,
-) -> dict[str, _Group]:
-    """Collect conversation groups: posts that share a key and include at least one reply."""
-    root_keys = _root_keys(roots, reply_targets, connection, platform)
-    by_key: dict[str, _Group] = {}
-    has_reply: defaultdict[str, bool] = defaultdict(bool)
-    for index, post_id in enumerate(ids.tolist()):
-        root = int(roots[index])
-        key = source_keys.get(post_id) or root_keys[root]
-        group = by_key.get(key)
-        when = times[index]
-        if group is None:
-            group = by_key[key] = _Group([], when, when, None)
-        group.members.append(post_id)
-        group.first_at = min(group.first_at, when)
-        group.last_at = max(group.last_at, when)
-        if root == post_id and post_id not in reply_targets:
-            group.root_post_id = post_id
-        has_reply[key] = has_reply[key] or post_id in reply_targets
-    return {key: group for key, group in by_key.items() if has_reply[key]}
-
-
-def _root_keys(
-    roots: NDArray[np.int64],
-    reply_targets: dict[int, str],
-    connection: Connection,
-    platform: str,
-) -> dict[int, str]:
+def _chain_keys(connection: Connection, roots: list[int]) -> tuple[dict[int, str], set[int]]:
     """Key each chain root by the post it replies to (not stored) or by its own platform id."""
-    unique_roots = np.unique(roots).tolist()
-    keys = {root: reply_targets[root] for root in unique_roots if root in reply_targets}
-    missing = [root for root in unique_roots if root not in keys]
-    for start in range(0, len(missing), 900):
-        chunk = missing[start : start + 900]
-        query = select(posts.c.id, posts.c.platform_id).where(posts.c.id.in_(chunk))
-        keys.update({row.id: row.platform_id for row in connection.execute(query)})
-    return keys
+    keys: dict[int, str] = {}
+    true_roots: set[int] = set()
+    for start in range(0, len(roots), _CHUNK):
+        query = select(posts.c.id, posts.c.platform_id, posts.c.reply_to_platform_id).where(
+            posts.c.id.in_(roots[start : start + _CHUNK])
+        )
+        for post_id, platform_id, reply_to in connection.execute(query):
+            keys[post_id] = reply_to or platform_id
+            if reply_to is None:
+                true_roots.add(post_id)
+    return keys, true_roots
 
 
-def _write(
-    connection: Connection, platform: str, groups: dict[str, _Group], current: dict[int, int]
-) -> int:
-    """Upsert the thread rows and point each member post at its thread."""
-    if not groups:
-        return 0
+def _chain_threads(
+    platform: str,
+    conversations: NDArray[np.int64],
+    group: NDArray[np.int64],
+    times: NDArray[np.int64],
+    keys: dict[int, str],
+    root_posts: set[int],
+) -> list[dict[str, Any]]:
+    """Return one thread row per conversation: its key, root, size and time span."""
+    size = np.bincount(group, minlength=conversations.size)
+    first = np.full(conversations.size, np.iinfo(np.int64).max)
+    last = np.full(conversations.size, np.iinfo(np.int64).min)
+    np.minimum.at(first, group, times)
+    np.maximum.at(last, group, times)
+    return [
+        {
+            "platform": platform,
+            "key": keys[root],
+            "root_post_id": root if root in root_posts else None,
+            "post_count": count,
+            "first_at": start,
+            "last_at": end,
+        }
+        for root, count, start, end in zip(
+            conversations.tolist(), size.tolist(), first.tolist(), last.tolist(), strict=True
+        )
+    ]
+
+
+def _upsert_threads(
+    connection: Connection, platform: str, rows: list[dict[str, Any]]
+) -> dict[str, int]:
     statement = _insert(connection, threads)
     excluded = statement.excluded
+    fields = ("root_post_id", "post_count", "first_at", "last_at")
     connection.execute(
         statement.on_conflict_do_update(
-            index_elements=["platform", "key"],
-            set_={
-                "root_post_id": excluded.root_post_id,
-                "post_count": excluded.post_count,
-                "first_at": excluded.first_at,
-                "last_at": excluded.last_at,
-            },
+            index_elements=["platform", "key"], set_={name: excluded[name] for name in fields}
         ),
+        rows,
+    )
+    wanted = [row["key"] for row in rows]
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        query = select(threads.c.key, threads.c.id).where(
+            threads.c.platform == platform, threads.c.key.in_(wanted[start : start + _CHUNK])
+        )
+        found.update(dict(connection.execute(query).all()))
+    return found
+
+
+def _point_posts(
+    connection: Connection, post_ids: NDArray[np.int64], thread_ids: NDArray[np.int64]
+) -> None:
+    if post_ids.size == 0:
+        return
+    connection.execute(
+        update(posts).where(posts.c.id == bindparam("post")).values(thread_id=bindparam("thread")),
         [
-            {
-                "platform": platform,
-                "key": key,
-                "root_post_id": group.root_post_id,
-                "post_count": len(group.members),
-                "first_at": group.first_at,
-                "last_at": group.last_at,
-            }
-            for key, group in groups.items()
+            {"post": post, "thread": thread}
+            for post, thread in zip(post_ids.tolist(), thread_ids.tolist(), strict=True)
         ],
     )
-    query = select(threads.c.key, threads.c.id).where(threads.c.platform == platform)
-    thread_ids = dict(connection.execute(query).all())
-    changes = [
-        {"post": member, "thread": thread_ids[key]}
-        for key, group in groups.items()
-        for member in group.members
-        if current.get(member) != thread_ids[key]
-    ]
-    if changes:
-        connection.execute(
-            update(posts)
-            .where(posts.c.id == bindparam("post"))
-            .values(thread_id=bindparam("thread")),
-            changes,
-        )
-    return len(thread_ids)

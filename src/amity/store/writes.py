@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from amity.store.schema import accounts, import_runs, interactions, people, posts
 
 ACCOUNT_FIELDS = ("handle", "display_name", "url", "bio", "website", "avatar_url", "created_at")
-POST_MUTABLE_FIELDS = ("text", "html", "reply_count", "boost_count", "like_count", "raw")
+POST_MUTABLE_FIELDS = ("text", "html", "reply_count", "boost_count", "like_count")
 
 
 def _insert(connection: Connection, table: Table) -> Any:
@@ -79,7 +79,6 @@ POST_COLUMNS = (
     "reply_count",
     "boost_count",
     "like_count",
-    "raw",
     "import_run_id",
 )
 INTERACTION_COLUMNS = (
@@ -117,6 +116,18 @@ def upsert_posts(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> Non
         f" WHERE {_changed('posts', POST_MUTABLE_FIELDS)}"
     )
     connection.exec_driver_sql(_bulk_sql(connection, "posts", POST_COLUMNS, conflict), list(rows))
+
+
+def upsert_post_payloads(connection: Connection, rows: Sequence[tuple[str, str, str]]) -> None:
+    """Store posts' raw payloads as (platform, platform_id, raw); a newer payload replaces one."""
+    if not rows:
+        return
+    conflict = (
+        "(platform, platform_id) DO UPDATE SET raw = excluded.raw"
+        " WHERE post_payloads.raw IS DISTINCT FROM excluded.raw"
+    )
+    sql = _bulk_sql(connection, "post_payloads", ("platform", "platform_id", "raw"), conflict)
+    connection.exec_driver_sql(sql, list(rows))
 
 
 def insert_interactions(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:

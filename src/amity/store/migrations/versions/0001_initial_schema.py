@@ -26,6 +26,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
     )
     op.create_table(
+        "post_payloads",
+        sa.Column("platform", sa.String(length=16), nullable=False),
+        sa.Column("platform_id", sa.String(length=512), nullable=False),
+        sa.Column("raw", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("platform", "platform_id", name=op.f("pk_post_payloads")),
+    )
+    op.create_table(
         "threads",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("platform", sa.String(length=16), nullable=False),
@@ -109,7 +116,6 @@ def upgrade() -> None:
         sa.Column("reply_count", sa.Integer(), nullable=True),
         sa.Column("boost_count", sa.Integer(), nullable=True),
         sa.Column("like_count", sa.Integer(), nullable=True),
-        sa.Column("raw", sa.Text(), nullable=True),
         sa.Column("import_run_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["account_id"], ["accounts.id"], name=op.f("fk_posts_account_id_accounts")
@@ -206,4 +212,5 @@ def downgrade() -> None:
 
     op.drop_table("accounts")
     op.drop_table("threads")
+    op.drop_table("post_payloads")
     op.drop_table("people")

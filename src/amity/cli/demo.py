@@ -93,15 +93,18 @@ POST_KINDS = {"top-level": "top-level", "reply": "replies", "boost": "boosts", "
 
 
 def _show_contacts(contacts: list[Contact]) -> None:
-    table = Table(title="Most talked-with people", title_justify="left", header_style="bold")
+    table = Table(title="Who you talk with most", title_justify="left", header_style="bold")
     table.add_column("who")
     table.add_column("network")
     for header in CONTACT_KINDS.values():
         table.add_column(header, justify="right")
     table.add_column("all", justify="right", style="bold")
     for contact in contacts:
-        name = escape(contact.display_name or contact.handle or contact.platform_id)
-        who = f"{name} [dim]@{escape(contact.handle)}[/]" if contact.handle else name
+        handle = f"@{contact.handle}" if contact.handle else contact.platform_id
+        if contact.display_name:
+            who = f"{escape(contact.display_name)} [dim]{escape(handle)}[/]"
+        else:
+            who = escape(handle)
         counts = [f"{contact.by_kind.get(kind, 0):,}" for kind in CONTACT_KINDS]
         table.add_row(who, contact.platform, *counts, f"{contact.total:,}")
     out.print(table)

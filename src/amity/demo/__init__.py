@@ -1,0 +1,193 @@
+"""A believable year of one person's social life, written as real Mastodon and X archives.
+
+``generate`` builds a seeded world — a freelance illustrator and printmaker, her circles of
+contacts on Mastodon and X, a year of bursty conversation, sales posts, stories and link sharing —
+and writes it as the files the platforms' export tools produce, so a demo (or a benchmark) goes
+through amity's real import path. Beside the archives, ``ground_truth.json`` says who is who, which
+circle each person belongs to, which ties drift or rise, and which questions were never answered.
+
+The same seed and parameters always give byte-identical files. Writing streams: memory stays flat
+from a thousand posts to millions.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import zipfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from amity.demo.compose import Composer
+from amity.demo.conversation import Conversations
+from amity.demo.mastodon_writer import MastodonWriter, write_actor
+from amity.demo.messages import MESSAGES_PER_POST, iter_conversations
+from amity.demo.picker import Picker
+from amity.demo.schedule import Schedule
+from amity.demo.threads import ShapePool
+from amity.demo.timing import DAY, build_calendar
+from amity.demo.truth import Truth
+from amity.demo.twitter_archive import write_follows, write_manifest, write_messages, write_profile
+from amity.demo.twitter_writer import TwitterWriter
+from amity.demo.world import LAYER_SIZES, LAYER_WEIGHTS, World, build_world
+
+__all__ = ["DEFAULT_END", "DEFAULT_POSTS", "DEFAULT_SEED", "DemoWorld", "generate"]
+
+DEFAULT_END = datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC)
+DEFAULT_POSTS = 5000
+DEFAULT_SEED = 7
+MASTODON_SHARE = 0.6
+TWITTER_TREND = 0.5
+"""X activity falls over the year from 1.25 to 0.75 times its average: she is slowly leaving."""
+_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoWorld:
+    """Where a generated world was written, and how much of everything it holds."""
+
+    mastodon: Path
+    twitter: Path
+    ground_truth: Path
+    counts: dict[str, int]
+
+    @property
+    def archives(self) -> tuple[Path, Path]:
+        """Return the two archives, ready for the importers: Mastodon first, then X."""
+        return (self.mastodon, self.twitter)
+
+
+def generate(
+    directory: Path,
+    *,
+    posts: int = DEFAULT_POSTS,
+    seed: int = DEFAULT_SEED,
+    end: datetime = DEFAULT_END,
+    zip_archives: bool = False,
+    mastodon_share: float = MASTODON_SHARE,
+) -> DemoWorld:
+    """Write a demo world's Mastodon export, X archive and ground truth under ``directory``.
+
+    ``posts`` is the number of the user's own posts and boosts across both networks (about 60%
+    on Mastodon); likes, messages and acquaintances scale with it, while the circles of close
+    contacts stay the same size. The year ends at ``end``. ``mastodon_share`` moves the split
+    between the networks (1.0: everything on Mastodon), for benchmarks of one importer.
+    """
+    if not 0.0 <= mastodon_share <= 1.0:
+        raise ValueError(f"mastodon_share must be between 0 and 1, not {mastodon_share}")
+    if posts < 10:
+        raise ValueError(f"posts must be at least 10, not {posts}")
+    if end.tzinfo is None:
+        raise ValueError("end must be timezone-aware, e.g. datetime(2026, 10, 31, tzinfo=UTC)")
+    finish = int(end.timestamp())
+    world = build_world(seed=seed, posts=posts, start=finish - 365 * DAY + 1, end=finish)
+    directory.mkdir(parents=True, exist_ok=True)
+    truth = Truth(world, spill=directory)
+    counts = _write_archives(directory, world, truth, mastodon_share)
+    truth_path = directory / "ground_truth.json"
+    counts |= {
+        "people": len(world.people),
+        "unanswered_questions": truth.question_count,
+        "threads": sum(truth.sizes.values()),
+    }
+    truth.write(truth_path, parameters=_parameters(world), counts=counts)
+    mastodon, twitter = directory / "mastodon", directory / "twitter"
+    if zip_archives:
+        mastodon, twitter = _zip(mastodon), _zip(twitter)
+    return DemoWorld(mastodon, twitter, truth_path, counts)
+
+
+def _write_archives(
+    directory: Path, world: World, truth: Truth, mastodon_share: float
+) -> dict[str, int]:
+    seed = world.seed
+    calendar = build_calendar(world.start, world.end)
+    composer = Composer(random.Random(f"amity-demo-text-{seed}"), world.user)
+    pool = ShapePool(random.Random(f"amity-demo-shapes-{seed}"))
+    mastodon_posts = round(world.posts * mastodon_share)
+    counts = {"posts": world.posts}
+    for platform, total in (
+        ("mastodon", mastodon_posts),
+        ("twitter", world.posts - mastodon_posts),
+    ):
+        talk = Conversations(
+            platform=platform,
+            picker=Picker(world, platform, random.Random(f"amity-demo-people-{platform}-{seed}")),
+            calendar=calendar,
+            composer=composer,
+            truth=truth,
+            rng=random.Random(f"amity-demo-talk-{platform}-{seed}"),
+            user_uri=world.user.mastodon.uri,
+        )
+        trend = TWITTER_TREND if platform == "twitter" else 0.0
+        schedule = Schedule(talk, pool, posts=total, seed=seed, trend=trend)
+        if platform == "mastodon":
+            counts |= _write_mastodon(directory / "mastodon", world, schedule)
+        else:
+            counts |= _write_twitter(
+                directory / "twitter" / "data", world, schedule, composer, truth
+            )
+    return counts
+
+
+def _write_mastodon(folder: Path, world: World, schedule: Schedule) -> dict[str, int]:
+    writer = MastodonWriter(folder, world.user, total=schedule.posts)
+    writer.write(schedule)
+    write_actor(folder, world.user, created=world.start - 900 * DAY)
+    return writer.counts
+
+
+def _write_twitter(
+    data: Path, world: World, schedule: Schedule, composer: Composer, truth: Truth
+) -> dict[str, int]:
+    writer = TwitterWriter(data, world.user)
+    writer.write(schedule)
+    counts = dict(writer.counts)
+    write_profile(data, world.user)
+    counts |= write_follows(data, world, rng=random.Random(f"amity-demo-follows-{world.seed}"))
+    talks = iter_conversations(
+        world, composer, truth, rng=random.Random(f"amity-demo-messages-{world.seed}")
+    )
+    counts["twitter_messages"] = write_messages(data, world.user.twitter.user_id, talks)
+    manifest = {
+        "account": 1,
+        "profile": 1,
+        "tweets": counts["twitter_posts"] + counts["twitter_retweets"],
+        "tweetHeaders": counts["twitter_posts"] + counts["twitter_retweets"],
+        "like": counts["twitter_likes"],
+        "follower": counts["twitter_followers"],
+        "following": counts["twitter_following"],
+        "directMessages": counts["twitter_messages"],
+        "directMessageHeaders": counts["twitter_messages"],
+    }
+    write_manifest(data, world.user, manifest, generated=world.end)
+    return counts
+
+
+def _parameters(world: World) -> dict[str, object]:
+    return {
+        "posts": world.posts,
+        "seed": world.seed,
+        "start": datetime.fromtimestamp(world.start, UTC).isoformat().replace("+00:00", "Z"),
+        "end": datetime.fromtimestamp(world.end, UTC).isoformat().replace("+00:00", "Z"),
+        "mastodon_share": MASTODON_SHARE,
+        "twitter_trend": TWITTER_TREND,
+        "layer_sizes": list(LAYER_SIZES),
+        "layer_weights": list(LAYER_WEIGHTS),
+        "messages_per_post": MESSAGES_PER_POST,
+    }
+
+
+def _zip(folder: Path) -> Path:
+    """Pack ``folder`` into ``folder.zip`` (fixed timestamps, so the bytes are reproducible)."""
+    target = folder.with_suffix(".zip")
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(path.relative_to(folder).as_posix(), _ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with path.open("rb") as source, archive.open(info, "w", force_zip64=True) as sink:
+                shutil.copyfileobj(source, sink, 1 << 20)
+    shutil.rmtree(folder)
+    return target

@@ -1,0 +1,141 @@
+"""Record what the demo world really is, so tests and amity's analyses can be checked against it.
+
+``ground_truth.json`` lists every person with their accounts on each network (one person may have
+two), their circle and whether the tie drifts or rises; the questions left unanswered, each by an
+id that is in the archives; the shapes of the world's reply trees; and the seed and parameters.
+
+A person's ``layer`` is their circle while the tie is active: for a drifting tie, the circle
+before the drift; for a rising tie, the circle it rises into. Layer 0 is an acquaintance.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections import Counter
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from amity.demo.ids import iso
+from amity.demo.world import Person, World
+
+_PLACEHOLDER = "unanswered questions go here"
+
+
+class Truth:
+    """Collect ground truth while the archives are written, then write it as JSON."""
+
+    def __init__(self, world: World, spill: Path) -> None:
+        self._world = world
+        # Questions can run to hundreds of thousands in a benchmark-sized world: keep them in a
+        # spill file, one JSON line each, and stream them into the ground truth at the end.
+        self._questions: IO[bytes] = tempfile.TemporaryFile(dir=spill)  # noqa: SIM115
+        self._question_count = 0
+        self._interactions: Counter[tuple[str, str, str]] = Counter()
+        self.sizes: Counter[int] = Counter()
+        self.depths: Counter[int] = Counter()
+
+    def unanswered(
+        self, platform: str, kind: str, item_id: str, sender: str, to: tuple[str, ...], at: int
+    ) -> None:
+        """Note a question nobody answered: ``sender`` is a person's key or ``"user"``."""
+        row = {"platform": platform, "kind": kind, "id": item_id, "from": sender, "to": list(to),
+               "at": iso(at)}  # fmt: skip
+        self._questions.write(orjson.dumps(row, option=orjson.OPT_APPEND_NEWLINE))
+        self._question_count += 1
+
+    def interaction(self, person: Person, platform: str, kind: str) -> None:
+        """Count one interaction between the user and ``person`` on ``platform``."""
+        self._interactions[(person.key, platform, kind)] += 1
+
+    def thread(self, size: int, depth: int) -> None:
+        """Count one reply tree of the world by its size and depth."""
+        self.sizes[size] += 1
+        self.depths[depth] += 1
+
+    @property
+    def question_count(self) -> int:
+        """Return how many unanswered questions were noted."""
+        return self._question_count
+
+    def write(self, path: Path, *, parameters: dict[str, Any], counts: dict[str, int]) -> None:
+        """Write ``ground_truth.json`` at ``path``."""
+        world = self._world
+        document = {
+            "generator": "amity.demo",
+            "seed": world.seed,
+            "parameters": parameters,
+            "counts": counts,
+            "user": _user(world),
+            "circles": {str(layer): _layer_size(world, layer) for layer in range(5)},
+            "people": [self._person(person) for person in world.people],
+            "unanswered_questions": _PLACEHOLDER,
+            "threads": {
+                "count": sum(self.sizes.values()),
+                "size_histogram": {str(k): v for k, v in sorted(self.sizes.items())},
+                "depth_histogram": {str(k): v for k, v in sorted(self.depths.items())},
+            },
+        }
+        head, tail = orjson.dumps(document, option=orjson.OPT_INDENT_2).split(
+            orjson.dumps(_PLACEHOLDER)
+        )
+        with path.open("wb") as out:
+            out.write(head)
+            self._write_questions(out)
+            out.write(tail)
+        self._questions.close()
+
+    def _write_questions(self, out: IO[bytes]) -> None:
+        """Stream the spilled questions as the ``unanswered_questions`` array, indented."""
+        if not self._question_count:
+            out.write(b"[]")
+            return
+        self._questions.seek(0)
+        out.write(b"[")
+        for number, line in enumerate(self._questions):
+            row = orjson.dumps(orjson.loads(line), option=orjson.OPT_INDENT_2)
+            out.write(b",\n    " if number else b"\n    ")
+            out.write(row.replace(b"\n", b"\n    "))
+        out.write(b"\n  ]")
+
+    def _person(self, person: Person) -> dict[str, Any]:
+        accounts: dict[str, dict[str, str]] = {}
+        if person.mastodon:
+            account = person.mastodon
+            accounts["mastodon"] = {"uri": account.uri, "acct": account.acct, "url": account.url}
+        if person.twitter:
+            accounts["twitter"] = {
+                "id": person.twitter.user_id,
+                "screen_name": person.twitter.screen_name,
+                "display_name": person.twitter.display_name,
+            }
+        interactions: dict[str, dict[str, int]] = {}
+        for platform in accounts:
+            found = {
+                kind: self._interactions[(person.key, platform, kind)]
+                for kind in ("reply", "mention", "boost", "like", "bookmark", "dm")
+            }
+            interactions[platform] = {kind: n for kind, n in found.items() if n}
+        return {
+            "key": person.key,
+            "display_name": person.display_name,
+            "layer": person.layer,
+            "accounts": accounts,
+            "drifting": {"since": iso(person.drift_at)} if person.drift_at else None,
+            "rising": {"since": iso(person.rise_at)} if person.rise_at else None,
+            "interactions": interactions,
+        }
+
+
+def _user(world: World) -> dict[str, Any]:
+    user = world.user
+    return {
+        "display_name": user.display_name,
+        "mastodon": {"uri": user.mastodon.uri, "acct": user.mastodon.acct},
+        "twitter": {"id": user.twitter.user_id, "screen_name": user.twitter.screen_name},
+    }
+
+
+def _layer_size(world: World, layer: int) -> int:
+    return sum(1 for person in world.people if person.layer == layer)

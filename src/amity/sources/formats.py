@@ -1,6 +1,5 @@
 """Detect which archive format a container holds, and read it with the right source."""
 
-
 from __future__ import annotations
 
 from collections.abc import Iterator

@@ -20,6 +20,7 @@ from tests.ingest.helpers import snapshot
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "mastodon"
 SMALL = FIXTURES / "eramdam-testaccount"
 OTHER = FIXTURES / "dealingwith.zip"
+X_SMALL = FIXTURES.parent / "twitter" / "eroija"
 
 
 @pytest.fixture
@@ -143,11 +144,43 @@ mutations = st.one_of(
 )
 
 
+def _mutate(data: bytes, how: str, where: float) -> bytes:
+    """Cut, corrupt, or drop a field of one item of a JSON or X-style JavaScript file."""
+    if how == "truncate":
+        return data[: int(len(data) * where)]
+    if how == "flip":
+        changed = bytearray(data)
+        index = int(len(data) * where)
+        changed[index] = (changed[index] + 1 + index % 200) % 256
+        return bytes(changed)
+    text = data.decode("utf-8")
+    prefix, _, body = text.partition("=") if text.startswith("window.") else ("", "", text)
+    document = json.loads(body)
+    items = document if isinstance(document, list) else document.get("orderedItems") or [document]
+    if items:
+        item = items[int(where) % len(items)]
+        item = next(iter(item.values())) if prefix and isinstance(item, dict) and item else item
+        if isinstance(item, dict) and item:
+            del item[sorted(item)[int(where) % len(item)]]
+    encoded = json.dumps(document, indent=2)
+    return (f"{prefix}= {encoded}" if prefix else encoded).encode()
+
+
+def _import_mutated(engine: Engine, folder: Path) -> None:
+    """Import a mutated export: either it imports, or it fails cleanly and stores nothing."""
+    before = snapshot(engine)
+    try:
+        import_archives(engine, [folder])
+    except AmityError as error:
+        assert str(error)
+        assert snapshot(engine) == before
+
+
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(mutation=mutations, member=st.sampled_from(["outbox.json", "actor.json"]))
-def test_mutated_archives_never_crash_or_half_write(
+def test_mutated_mastodon_exports_never_crash_or_half_write(
     imported: Engine,
     tmp_path_factory: pytest.TempPathFactory,
     mutation: tuple[str, float],
@@ -155,24 +188,26 @@ def test_mutated_archives_never_crash_or_half_write(
 ) -> None:
     folder = _copy(tmp_path_factory.mktemp("mutated"))
     path = folder / member
-    data = bytearray(path.read_bytes())
-    how, where = mutation
-    if how == "truncate":
-        data = data[: int(len(data) * where)]
-    elif how == "flip":
-        index = int(len(data) * where)
-        data[index] = (data[index] + 1 + index % 200) % 256
-    else:
-        document = json.loads(data)
-        items = document.get("orderedItems") or [document]
-        item = items[int(where) % len(items)]
-        if isinstance(item, dict) and item:
-            del item[sorted(item)[int(where) % len(item)]]
-        data = bytearray(json.dumps(document).encode())
-    path.write_bytes(bytes(data))
-    before = snapshot(imported)
-    try:
-        import_archives(imported, [folder])
-    except AmityError as error:
-        assert str(error)
-        assert snapshot(imported) == before
+    path.write_bytes(_mutate(path.read_bytes(), *mutation))
+    _import_mutated(imported, folder)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    mutation=mutations,
+    member=st.sampled_from(["tweets.js", "direct-messages.js", "manifest.js", "like.js"]),
+)
+def test_mutated_x_archives_never_crash_or_half_write(
+    engine: Engine,
+    tmp_path_factory: pytest.TempPathFactory,
+    mutation: tuple[str, float],
+    member: str,
+) -> None:
+    folder = tmp_path_factory.mktemp("mutated") / "x"
+    shutil.copytree(X_SMALL, folder)
+    path = folder / "data" / member
+    if path.exists():
+        path.write_bytes(_mutate(path.read_bytes(), *mutation))
+    _import_mutated(engine, folder)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, Connection, func, or_, select
 
 from amity.model import Account, Platform
 from amity.store.schema import accounts, import_runs, interactions, people, posts, threads
@@ -52,16 +52,12 @@ def count_records(connection: Connection, own_ids: Collection[int]) -> dict[str,
         query = select(func.count()).where(interactions.c.kind == kind, side)
         return int(connection.execute(query).scalar_one())
 
-    received_dm = exists().where(
-        and_(
-            interactions.c.post_id == posts.c.id,
-            interactions.c.kind == "dm",
-            interactions.c.target_id.in_(ids),
-        )
+    received_dms = select(interactions.c.post_id).where(
+        interactions.c.kind == "dm", interactions.c.target_id.in_(ids)
     )
     dms = connection.execute(
         select(func.count()).where(
-            posts.c.kind == "dm", or_(posts.c.account_id.in_(ids), received_dm)
+            posts.c.kind == "dm", or_(posts.c.account_id.in_(ids), posts.c.id.in_(received_dms))
         )
     ).scalar_one()
     return {

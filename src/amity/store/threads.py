@@ -16,12 +16,13 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, bindparam, select, text, update
+from sqlalchemy import Connection, bindparam, case, func, select, text, update
 
 from amity.store.schema import posts, threads
 from amity.store.writes import _insert
 
 _CHUNK = 900
+_PARTITION = 50_000
 
 
 def find_roots(ids: NDArray[np.int64], parents: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -92,28 +93,9 @@ def _assign_keyed(connection: Connection, platform: str) -> None:
 
 
 def _assign_chains(connection: Connection, platform: str) -> None:
-    rows = connection.execute(
-        select(
-            posts.c.id,
-            posts.c.reply_to_post_id,
-            posts.c.created_at,
-            posts.c.thread_id,
-            posts.c.reply_to_platform_id.is_not(None),
-        )
-        .where(
-            posts.c.platform == platform,
-            posts.c.kind != "boost",
-            posts.c.source_thread_key.is_(None),
-        )
-        .order_by(posts.c.id)
-    ).all()
-    if not rows:
+    columns = _chain_columns(connection, platform)
+    if columns.size == 0:
         return
-    columns = np.array(
-        [(r[0], -1 if r[1] is None else r[1], r[2], r[3] or 0, r[4]) for r in rows],
-        dtype=np.int64,
-    )
-    del rows
     ids, parents, times, current, is_reply = columns.T
     roots = find_roots(ids, parents)
     conversations = np.unique(roots[is_reply == 1])
@@ -127,6 +109,32 @@ def _assign_chains(connection: Connection, platform: str) -> None:
     wanted = np.array([thread_ids[keys[int(c)]] for c in conversations], dtype=np.int64)[group]
     changed = wanted != current[member]
     _point_posts(connection, ids[member][changed], wanted[changed])
+
+
+def _chain_columns(connection: Connection, platform: str) -> NDArray[np.int64]:
+    """Return (id, parent id or -1, time, thread id or 0, is reply) of unkeyed posts, by id.
+
+    Rows stream in partitions straight into arrays, so a million posts never exist as a million
+    Python row objects at once.
+    """
+    query = (
+        select(
+            posts.c.id,
+            func.coalesce(posts.c.reply_to_post_id, -1),
+            posts.c.created_at,
+            func.coalesce(posts.c.thread_id, 0),
+            case((posts.c.reply_to_platform_id.is_(None), 0), else_=1),
+        )
+        .where(
+            posts.c.platform == platform,
+            posts.c.kind != "boost",
+            posts.c.source_thread_key.is_(None),
+        )
+        .order_by(posts.c.id)
+    )
+    result = connection.execute(query, execution_options={"stream_results": True})
+    parts = [np.array(part, dtype=np.int64) for part in result.partitions(_PARTITION)]
+    return np.concatenate(parts) if parts else np.empty((0, 5), dtype=np.int64)
 
 
 def _chain_keys(connection: Connection, roots: list[int]) -> tuple[dict[int, str], set[int]]:

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sqlalchemy import Connection, bindparam, case, func, select, text, update
+from sqlalchemy import Connection, case, func, select, text
 
 from amity.store.schema import posts, threads
 from amity.store.writes import _insert
@@ -206,12 +206,13 @@ def _upsert_threads(
 def _point_posts(
     connection: Connection, post_ids: NDArray[np.int64], thread_ids: NDArray[np.int64]
 ) -> None:
-    if post_ids.size == 0:
-        return
-    connection.execute(
-        update(posts).where(posts.c.id == bindparam("post")).values(thread_id=bindparam("thread")),
-        [
-            {"post": post, "thread": thread}
-            for post, thread in zip(post_ids.tolist(), thread_ids.tolist(), strict=True)
-        ],
-    )
+    """Set posts' thread ids, a partition at a time, so memory stays flat."""
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = f"UPDATE posts SET thread_id = {mark} WHERE id = {mark}"
+    for start in range(0, post_ids.size, _PARTITION):
+        pairs = zip(
+            thread_ids[start : start + _PARTITION].tolist(),
+            post_ids[start : start + _PARTITION].tolist(),
+            strict=True,
+        )
+        connection.exec_driver_sql(sql, list(pairs))

@@ -33,7 +33,6 @@ def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA cache_size=-32768")
-    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.close()
 
 

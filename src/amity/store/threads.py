@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, case, func, select, text
 
 from amity.store.schema import posts, threads
-from amity.store.writes import _insert
+from amity.store.writes import upsert_sql
 
 _CHUNK = 900
 _PARTITION = 50_000
@@ -103,12 +103,39 @@ def _assign_chains(connection: Connection, platform: str) -> None:
         return
     member = np.isin(roots, conversations)
     group = np.searchsorted(conversations, roots[member])
-    keys, root_posts = _chain_keys(connection, conversations.tolist())
-    thread_rows = _chain_threads(platform, conversations, group, times[member], keys, root_posts)
-    thread_ids = _upsert_threads(connection, platform, thread_rows)
-    wanted = np.array([thread_ids[keys[int(c)]] for c in conversations], dtype=np.int64)[group]
+    thread_of = _write_chain_threads(connection, platform, conversations, group, times[member])
+    wanted = thread_of[group]
     changed = wanted != current[member]
     _point_posts(connection, ids[member][changed], wanted[changed])
+
+
+def _write_chain_threads(
+    connection: Connection,
+    platform: str,
+    conversations: NDArray[np.int64],
+    group: NDArray[np.int64],
+    times: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """Upsert one thread per conversation, a partition at a time; return their ids in order."""
+    size = np.bincount(group, minlength=conversations.size)
+    first = np.full(conversations.size, np.iinfo(np.int64).max)
+    last = np.full(conversations.size, np.iinfo(np.int64).min)
+    np.minimum.at(first, group, times)
+    np.maximum.at(last, group, times)
+    thread_of = np.zeros(conversations.size, dtype=np.int64)
+    for start in range(0, conversations.size, _PARTITION):
+        part = slice(start, start + _PARTITION)
+        roots = conversations[part].tolist()
+        keys, true_roots = _chain_keys(connection, roots)
+        rows = [
+            (platform, keys[root], root if root in true_roots else None, count, begin, end)
+            for root, count, begin, end in zip(
+                roots, size[part].tolist(), first[part].tolist(), last[part].tolist(), strict=True
+            )
+        ]
+        ids = _upsert_threads(connection, platform, rows)
+        thread_of[part] = [ids[keys[root]] for root in roots]
+    return thread_of
 
 
 def _chain_columns(connection: Connection, platform: str) -> NDArray[np.int64]:
@@ -152,48 +179,22 @@ def _chain_keys(connection: Connection, roots: list[int]) -> tuple[dict[int, str
     return keys, true_roots
 
 
-def _chain_threads(
-    platform: str,
-    conversations: NDArray[np.int64],
-    group: NDArray[np.int64],
-    times: NDArray[np.int64],
-    keys: dict[int, str],
-    root_posts: set[int],
-) -> list[dict[str, Any]]:
-    """Return one thread row per conversation: its key, root, size and time span."""
-    size = np.bincount(group, minlength=conversations.size)
-    first = np.full(conversations.size, np.iinfo(np.int64).max)
-    last = np.full(conversations.size, np.iinfo(np.int64).min)
-    np.minimum.at(first, group, times)
-    np.maximum.at(last, group, times)
-    return [
-        {
-            "platform": platform,
-            "key": keys[root],
-            "root_post_id": root if root in root_posts else None,
-            "post_count": count,
-            "first_at": start,
-            "last_at": end,
-        }
-        for root, count, start, end in zip(
-            conversations.tolist(), size.tolist(), first.tolist(), last.tolist(), strict=True
-        )
-    ]
-
-
 def _upsert_threads(
-    connection: Connection, platform: str, rows: list[dict[str, Any]]
+    connection: Connection, platform: str, rows: list[tuple[Any, ...]]
 ) -> dict[str, int]:
-    statement = _insert(connection, threads)
-    excluded = statement.excluded
-    fields = ("root_post_id", "post_count", "first_at", "last_at")
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["platform", "key"], set_={name: excluded[name] for name in fields}
-        ),
-        rows,
+    """Insert or refresh thread rows (platform, key, root, size, first, last); return key -> id."""
+    conflict = (
+        "(platform, key) DO UPDATE SET root_post_id = excluded.root_post_id,"
+        " post_count = excluded.post_count, first_at = excluded.first_at,"
+        " last_at = excluded.last_at"
+        " WHERE threads.post_count IS DISTINCT FROM excluded.post_count"
+        " OR threads.root_post_id IS DISTINCT FROM excluded.root_post_id"
+        " OR threads.first_at IS DISTINCT FROM excluded.first_at"
+        " OR threads.last_at IS DISTINCT FROM excluded.last_at"
     )
-    wanted = [row["key"] for row in rows]
+    columns = ("platform", "key", "root_post_id", "post_count", "first_at", "last_at")
+    connection.exec_driver_sql(upsert_sql(connection, "threads", columns, conflict), rows)
+    wanted = [row[1] for row in rows]
     found: dict[str, int] = {}
     for start in range(0, len(wanted), _CHUNK):
         query = select(threads.c.key, threads.c.id).where(

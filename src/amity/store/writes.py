@@ -98,7 +98,8 @@ def _changed(table: str, columns: Sequence[str]) -> str:
     return " OR ".join(f"{table}.{name} IS DISTINCT FROM excluded.{name}" for name in columns)
 
 
-def _bulk_sql(connection: Connection, table: str, columns: Sequence[str], conflict: str) -> str:
+def upsert_sql(connection: Connection, table: str, columns: Sequence[str], conflict: str) -> str:
+    """Return an INSERT ... ON CONFLICT text for positional rows, in the driver's placeholders."""
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
@@ -115,7 +116,7 @@ def upsert_posts(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> Non
         f"(platform, platform_id) DO UPDATE SET {updates}"
         f" WHERE {_changed('posts', POST_MUTABLE_FIELDS)}"
     )
-    connection.exec_driver_sql(_bulk_sql(connection, "posts", POST_COLUMNS, conflict), list(rows))
+    connection.exec_driver_sql(upsert_sql(connection, "posts", POST_COLUMNS, conflict), list(rows))
 
 
 def upsert_post_payloads(connection: Connection, rows: Sequence[tuple[str, str, str]]) -> None:
@@ -126,7 +127,7 @@ def upsert_post_payloads(connection: Connection, rows: Sequence[tuple[str, str, 
         "(platform, platform_id) DO UPDATE SET raw = excluded.raw"
         " WHERE post_payloads.raw IS DISTINCT FROM excluded.raw"
     )
-    sql = _bulk_sql(connection, "post_payloads", ("platform", "platform_id", "raw"), conflict)
+    sql = upsert_sql(connection, "post_payloads", ("platform", "platform_id", "raw"), conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 
@@ -141,7 +142,7 @@ def insert_interactions(connection: Connection, rows: Sequence[tuple[Any, ...]])
         "(platform, key) DO UPDATE SET occurred_at = excluded.occurred_at"
         " WHERE interactions.occurred_at IS NULL AND excluded.occurred_at IS NOT NULL"
     )
-    sql = _bulk_sql(connection, "interactions", INTERACTION_COLUMNS, conflict)
+    sql = upsert_sql(connection, "interactions", INTERACTION_COLUMNS, conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 

@@ -36,7 +36,6 @@ test-postgres: $(STAMP)
 	$(BIN)/pytest -m postgres -q
 
 bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python bench/import_throughput.py
 
 clean:

@@ -19,12 +19,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> DemoWorld:
     return generate(tmp_path_factory.mktemp("demo"), posts=3000, seed=21)
 
 
-@pytest.fixture(scope="module")
-def truth(world: DemoWorld) -> dict[str, Any]:
-    loaded: dict[str, Any] = orjson.loads(world.ground_truth.read_bytes())
-    return loaded
-
-
 def read_js(path: Path) -> Any:
     return orjson.loads(path.read_text(encoding="utf-8").partition(" = ")[2])
 

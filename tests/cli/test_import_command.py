@@ -56,7 +56,7 @@ def test_bad_input_exits_1_with_a_message_and_no_traceback(tmp_path: Path) -> No
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     assert str(junk) in result.stderr
-    assert "not a zip file or a folder" in result.stderr
+    assert "not an archive amity can read" in result.stderr
     assert "→" in result.stderr  # the hint: what to do next
 
 

@@ -37,11 +37,14 @@ def test_a_missing_path_is_a_clear_error(tmp_path: Path) -> None:
         Container(tmp_path / "nowhere.zip")
 
 
-def test_a_file_that_is_not_a_zip(tmp_path: Path) -> None:
-    path = tmp_path / "notes.txt"
-    path.write_text("hello")
-    with pytest.raises(UnknownFormat, match="not a zip file"):
-        Container(path)
+def test_a_single_file_is_a_container_of_one(tmp_path: Path) -> None:
+    path = tmp_path / "repo.car"
+    path.write_bytes(b"\x0acar-bytes")
+    with Container(path) as single:
+        assert single.names() == ["repo.car"]
+        assert single.describe("repo.car") == str(path)
+        with single.open("repo.car") as handle:
+            assert handle.read() == b"\x0acar-bytes"
 
 
 def test_a_truncated_zip_is_a_clear_error(tmp_path: Path) -> None:

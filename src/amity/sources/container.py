@@ -1,8 +1,9 @@
-"""Open an export as a set of named members, whether it is a zip file or an unpacked folder.
+"""Open an export as a set of named members: a zip file, an unpacked folder, or a single file.
 
-Platforms deliver exports as zip files; people often unpack them first. ``Container`` hides the
-difference and guards against members no real export has: a declared size past ``MAX_MEMBER_BYTES``
-or a compression ratio that only a zip bomb reaches.
+Platforms deliver exports as zip files (Mastodon, X) or single files (Bluesky's repository .car);
+people often unpack zips first. ``Container`` hides the difference and guards against members no
+real export has: a declared size past ``MAX_MEMBER_BYTES`` or a compression ratio that only a zip
+bomb reaches.
 """
 
 from __future__ import annotations
@@ -25,6 +26,11 @@ RATIO_CHECKED_ABOVE = 64 << 20
 _HINT_ZIP = (
     "The zip may be incomplete; download the export again, or unpack it and pass the folder."
 )
+
+
+def _starts_like_zip(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(4) == b"PK\x03\x04"
 
 
 class Readable(Protocol):
@@ -56,8 +62,13 @@ class Container:
         self.bytes_read = 0
         if path.is_dir():
             self._index_folder(path)
-        elif path.is_file():
+        elif path.is_file() and zipfile.is_zipfile(path):
             self._open_zip(path)
+        elif path.is_file() and _starts_like_zip(path):
+            raise SourceError("is a damaged or incomplete zip file", file=str(path), hint=_HINT_ZIP)
+        elif path.is_file():
+            # A one-file export (a Bluesky repository .car): the file is the only member.
+            self._members[path.name] = str(path)
         elif not path.exists():
             raise UnknownFormat(
                 "does not exist", file=str(path), hint="Check the path and try again."
@@ -71,12 +82,6 @@ class Container:
                 self._members[member.relative_to(root).as_posix()] = str(member)
 
     def _open_zip(self, path: Path) -> None:
-        if not zipfile.is_zipfile(path):
-            raise UnknownFormat(
-                "is not a zip file or a folder",
-                file=str(path),
-                hint="Pass the export zip exactly as downloaded, or the folder it unpacks to.",
-            )
         try:
             self._zip = zipfile.ZipFile(path)
             infos = self._zip.infolist()

@@ -7,6 +7,7 @@ from types import ModuleType
 
 from amity.errors import UnknownFormat
 from amity.model import Record
+from amity.sources.bluesky import archive as bluesky_archive
 from amity.sources.container import Container
 from amity.sources.mastodon import archive as mastodon_archive
 from amity.sources.twitter import archive as twitter_archive
@@ -14,6 +15,7 @@ from amity.sources.twitter import archive as twitter_archive
 ARCHIVE_FORMATS: dict[str, ModuleType] = {
     "mastodon": mastodon_archive,
     "twitter": twitter_archive,
+    "bluesky": bluesky_archive,
 }
 
 
@@ -26,8 +28,9 @@ def detect_format(container: Container) -> str:
         "is not an archive amity can read",
         file=str(container.path),
         hint=(
-            "amity reads a Mastodon account export (with outbox.json and actor.json) and an X"
-            " archive (with data/tweets.js or the older tweets.csv); see docs/sources.md."
+            "amity reads a Mastodon account export (with outbox.json and actor.json), an X"
+            " archive (with data/tweets.js or the older tweets.csv) and a Bluesky repository"
+            " export (.car); see docs/sources.md."
         ),
     )
 

@@ -1,0 +1,1 @@
+"""Read Bluesky (AT Protocol) repository exports."""

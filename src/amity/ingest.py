@@ -23,7 +23,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from amity.errors import SourceError, StoreError, WrongAccount
 from amity.model import Account, AccountRef, Interaction, Post, Problem, Record
 from amity.sources.container import Container
-from amity.sources.formats import detect_format, read_archive
+from amity.sources.formats import detect_format, needs_owner, read_archive
 from amity.store import reads, threads, writes
 from amity.store.migrate import require_current
 
@@ -87,6 +87,10 @@ def import_archives(
     with ExitStack() as stack:
         opened = [(stack.enter_context(Container(path)), path) for path in paths]
         formats = [detect_format(container) for container, _ in opened]
+        # Files that do not name their owner come after the archives that do.
+        order = sorted(range(len(opened)), key=lambda i: needs_owner(formats[i]) is not None)
+        opened = [opened[i] for i in order]
+        formats = [formats[i] for i in order]
         total = sum(_readable_bytes(container) for container, _ in opened)
         try:
             with _no_cycle_collection(), engine.begin() as connection:
@@ -129,13 +133,13 @@ def _import_all(
     clock: Callable[[], float],
     started: float,
 ) -> ImportReport:
-    streams = [
-        read_archive(container, name) for (container, _), name in zip(opened, formats, strict=True)
-    ]
-    owners = [
-        _first_owner(records, container)
-        for records, (container, _) in zip(streams, opened, strict=True)
-    ]
+    streams: list[Iterator[Record]] = []
+    owners: list[Account] = []
+    for (container, _), name in zip(opened, formats, strict=True):
+        platform = needs_owner(name)
+        given = _owner_for(connection, platform, owners, container) if platform else None
+        streams.append(read_archive(container, name, given))
+        owners.append(_first_owner(streams[-1], container))
     _check_owners(connection, owners, also_mine=also_mine)
     before = reads.count_records(connection, _stored_ids(connection, owners))
     tally = _Tally()
@@ -207,6 +211,25 @@ class _Tally:
         self.count += 1
         if len(self.kept) < PROBLEMS_KEPT:
             self.kept.append(problem)
+
+
+def _owner_for(
+    connection: Connection, platform: str, owners: Sequence[Account], container: Container
+) -> Account:
+    """Return whose file this is, for a format that does not say: the user's one account there."""
+    in_command = {owner.platform_id: owner for owner in owners if owner.platform == platform}
+    if len(in_command) == 1:
+        return next(iter(in_command.values()))
+    stored = [a for a in reads.get_own_accounts(connection) if a.platform == platform]
+    if not in_command and len(stored) == 1:
+        return stored[0]
+    problem = "several" if len(in_command) > 1 or len(stored) > 1 else "no"
+    raise SourceError(
+        f"does not say whose it is, and this workspace has {problem} {platform} account(s)"
+        " to give it to; nothing was imported",
+        file=str(container.path),
+        hint=f"Import it together with the {platform} archive it belongs to, in one command.",
+    )
 
 
 def _first_owner(records: Iterator[Record], container: Container) -> Account:

@@ -6,16 +6,18 @@ from collections.abc import Iterator
 from types import ModuleType
 
 from amity.errors import UnknownFormat
-from amity.model import Record
+from amity.model import Account, Record
 from amity.sources.bluesky import archive as bluesky_archive
 from amity.sources.container import Container
 from amity.sources.mastodon import archive as mastodon_archive
+from amity.sources.mastodon import follows as mastodon_follows
 from amity.sources.twitter import archive as twitter_archive
 
 ARCHIVE_FORMATS: dict[str, ModuleType] = {
     "mastodon": mastodon_archive,
     "twitter": twitter_archive,
     "bluesky": bluesky_archive,
+    "mastodon-follows": mastodon_follows,
 }
 
 
@@ -30,12 +32,23 @@ def detect_format(container: Container) -> str:
         hint=(
             "amity reads a Mastodon account export (with outbox.json and actor.json), an X"
             " archive (with data/tweets.js or the older tweets.csv) and a Bluesky repository"
-            " export (.car); see docs/sources.md."
+            " export (.car), and Mastodon's follows CSV; see docs/sources.md."
         ),
     )
 
 
-def read_archive(container: Container, format_name: str) -> Iterator[Record]:
-    """Yield the records of ``container`` as read by the named format."""
-    reader: Iterator[Record] = ARCHIVE_FORMATS[format_name].read(container)
+def needs_owner(format_name: str) -> str | None:
+    """Return the platform whose own account a format needs handed in, or None."""
+    module = ARCHIVE_FORMATS[format_name]
+    return str(module.PLATFORM) if getattr(module, "NEEDS_OWNER", False) else None
+
+
+def read_archive(
+    container: Container, format_name: str, owner: Account | None = None
+) -> Iterator[Record]:
+    """Yield the records of ``container`` as read by the named format, the owner first."""
+    module = ARCHIVE_FORMATS[format_name]
+    reader: Iterator[Record] = (
+        module.read(container, owner) if owner is not None else module.read(container)
+    )
     return reader

@@ -160,7 +160,11 @@ def _chain_columns(connection: Connection, platform: str) -> NDArray[np.int64]:
         .order_by(posts.c.id)
     )
     result = connection.execute(query, execution_options={"stream_results": True})
-    parts = [np.array(part, dtype=np.int64) for part in result.partitions(_PARTITION)]
+    # Plain tuples: NumPy probes a Row as a mapping first, a failed key lookup per value.
+    parts = [
+        np.array([tuple(row) for row in part], dtype=np.int64)
+        for part in result.partitions(_PARTITION)
+    ]
     return np.concatenate(parts) if parts else np.empty((0, 5), dtype=np.int64)
 
 

@@ -15,8 +15,13 @@ class AmityError(Exception):
         self.message = message
         self.hint = hint
 
+    @property
+    def summary(self) -> str:
+        """Return what went wrong, without the hint: the line an error message starts with."""
+        return self.message
+
     def __str__(self) -> str:
-        return f"{self.message}\n{self.hint}" if self.hint else self.message
+        return f"{self.summary}\n{self.hint}" if self.hint else self.summary
 
 
 class ConfigError(AmityError):
@@ -43,9 +48,11 @@ class SourceError(AmityError):
         self.file = file
         self.item = item
 
-    def __str__(self) -> str:
+    @property
+    def summary(self) -> str:
+        """Return the file, the item if known, and what is wrong with it."""
         where = f"{self.file}: {self.item}: " if self.item else f"{self.file}: "
-        return where + super().__str__()
+        return where + self.message
 
 
 class UnknownFormat(SourceError):

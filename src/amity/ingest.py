@@ -11,7 +11,7 @@ import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +58,7 @@ class ImportReport:
     def as_dict(self) -> dict[str, Any]:
         """Return the report as plain data for ``--json``."""
         return {
-            "archives": [vars_of(archive) for archive in self.archives],
+            "archives": [asdict(archive) for archive in self.archives],
             "counts": self.counts,
             "new": self.new,
             "problems": [problem.as_dict() for problem in self.problems],
@@ -66,11 +66,6 @@ class ImportReport:
             "seconds": round(self.seconds, 3),
             "records": self.records,
         }
-
-
-def vars_of(archive: ImportedArchive) -> dict[str, str]:
-    """Return an archive entry as a mapping."""
-    return {"path": archive.path, "format": archive.format, "account": archive.account}
 
 
 def import_archives(

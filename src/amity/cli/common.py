@@ -56,7 +56,7 @@ def friendly_errors(function: Callable[P, R]) -> Callable[P, R]:
         except AmityError as error:
             if debug:
                 raise
-            _report(str(error.message if not hasattr(error, "file") else error), error.hint)
+            _report(error.summary, error.hint)
         except KeyboardInterrupt:
             _report("interrupted; nothing from this command was stored", "")
             raise typer.Exit(130) from None
@@ -75,7 +75,6 @@ def friendly_errors(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def _report(message: str, hint: str) -> None:
-    text = message.replace("\n" + hint, "") if hint else message
-    err.print(f"[bold red]error:[/] {escape(text)}")
+    err.print(f"[bold red]error:[/] {escape(message)}")
     if hint:
         err.print(f"[dim]→ {escape(hint)}[/]")

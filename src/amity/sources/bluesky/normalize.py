@@ -9,6 +9,7 @@ read.
 from __future__ import annotations
 
 import base64
+import contextlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -82,10 +83,8 @@ def _bytes_as_text(value: object) -> str:
     if not isinstance(value, bytes):
         raise TypeError(f"cannot store a {type(value).__name__} in raw")
     if value[:1] == b"\x01":
-        try:
+        with contextlib.suppress(ValueError):
             return libipld.encode_cid(value)
-        except ValueError:
-            pass
     return base64.b64encode(value).decode("ascii")
 
 

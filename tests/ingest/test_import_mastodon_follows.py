@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, select
 
-from amity.errors import SourceError
+from amity.errors import SourceError, UnknownFormat
 from amity.ingest import import_archives
 from amity.store.schema import accounts, interactions
 from tests.ingest.helpers import snapshot
@@ -84,3 +84,11 @@ def test_a_bad_line_is_reported_and_the_rest_imported(engine: Engine, tmp_path: 
     assert [(p.item, p.reason) for p in report.problems] == [
         ("line 3", "is not an account address (user@host)")
     ]
+
+
+def test_a_one_word_text_file_is_not_a_follows_list(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("groceries\n")
+    import_archives(engine, [ARCHIVE])
+    with pytest.raises(UnknownFormat, match="not an archive amity can read"):
+        import_archives(engine, [path])

@@ -45,8 +45,9 @@ def detect(container: Container) -> bool:
 
 
 def _looks_like_handle(text: str) -> bool:
+    """Return True for ``user@host`` (a header-less list must open with a full address)."""
     user, _, host = text.lstrip("@").partition("@")
-    return bool(user) and " " not in text and (not host or "." in host)
+    return bool(user) and " " not in text and "." in host
 
 
 def read(container: Container, owner: Account) -> Iterator[Record]:

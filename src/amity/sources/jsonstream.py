@@ -215,6 +215,9 @@ class JsonStream:
                     return
                 self._fill()
                 continue
+            # orjson reads an integer past 64 bits as a float (losing digits) where the standard
+            # scanner keeps it exact; no export holds one (X ids are 63-bit), and scanning every
+            # element for long digit runs would cost more than the fast path saves.
             try:
                 value = loads(self._buf[self._pos : found])
             except orjson.JSONDecodeError:

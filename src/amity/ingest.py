@@ -24,7 +24,7 @@ from amity.errors import SourceError, StoreError, WrongAccount
 from amity.model import Account, AccountRef, Interaction, Post, Problem, Record
 from amity.sources.container import Container
 from amity.sources.formats import detect_format, needs_owner, read_archive
-from amity.store import reads, threads, writes
+from amity.store import bulk, reads, schema, threads, writes
 from amity.store.migrate import require_current
 
 BATCH_SIZE = 5000
@@ -118,6 +118,17 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """One opened export of an import, with its record stream already started."""
+
+    container: Container
+    path: Path
+    format: str
+    records: Iterator[Record]
+    owner: Account
+
+
 def _import_all(
     connection: Connection,
     opened: list[tuple[Container, Path]],
@@ -128,45 +139,16 @@ def _import_all(
     clock: Callable[[], float],
     started: float,
 ) -> ImportReport:
-    streams: list[Iterator[Record]] = []
-    owners: list[Account] = []
-    for (container, _), name in zip(opened, formats, strict=True):
-        platform = needs_owner(name)
-        given = _owner_for(connection, platform, owners, container) if platform else None
-        streams.append(read_archive(container, name, given))
-        owners.append(_first_owner(streams[-1], container))
+    sources = _start(connection, opened, formats)
+    owners = [source.owner for source in sources]
     _check_owners(connection, owners, also_mine=also_mine)
     before = reads.count_records(connection, _stored_ids(connection, owners))
     tally = _Tally()
-    done_before = 0
-    for (container, path), format_name, records, owner in zip(
-        opened, formats, streams, owners, strict=True
-    ):
-        run_id = writes.insert_import_run(
-            connection, {"format": format_name, "path": str(path), "started_at": int(clock())}
-        )
-        writer = _Writer(connection, run_id)
-        writer.add(owner)
-        for record in records:
-            if isinstance(record, Problem):
-                tally.add(record)
-                continue
-            writer.add(record)
-            tally.records += 1
-            if progress is not None and writer.pending == 0:
-                progress(done_before + container.bytes_read, total)
-        writer.flush()
-        done_before += container.bytes_read
-        writes.finish_import_run(
-            connection,
-            run_id,
-            {
-                "own_account_id": writer.account_id(owner.ref),
-                "finished_at": int(clock()),
-                "problem_count": tally.count,
-                "problems": orjson.dumps([p.as_dict() for p in tally.kept]).decode(),
-            },
-        )
+    with bulk.deferred_indexes(connection, (schema.posts, schema.interactions)):
+        done = 0
+        for source in sources:
+            _load(connection, source, tally, clock, _advance(progress, done, total))
+            done += source.container.bytes_read
     writes.link_posts(connection)
     for platform in sorted({owner.platform for owner in owners}):
         threads.assign_threads(connection, platform)
@@ -175,16 +157,71 @@ def _import_all(
     if progress is not None:
         progress(total, total)
     return ImportReport(
-        archives=tuple(
-            ImportedArchive(str(path), name, _name(owner))
-            for (_, path), name, owner in zip(opened, formats, owners, strict=True)
-        ),
+        archives=tuple(ImportedArchive(str(s.path), s.format, _name(s.owner)) for s in sources),
         counts=after,
         new={kind: after[kind] - before[kind] for kind in after},
         problems=tuple(tally.kept),
         problem_count=tally.count,
         seconds=clock() - started,
         records=tally.records,
+    )
+
+
+def _advance(progress: Progress | None, start: int, total: int) -> Callable[[int], None]:
+    """Return a callback that reports bytes read in one export as progress over all of them."""
+
+    def report(read: int) -> None:
+        if progress is not None:
+            progress(start + read, total)
+
+    return report
+
+
+def _start(
+    connection: Connection, opened: list[tuple[Container, Path]], formats: list[str]
+) -> list[_Source]:
+    """Start reading each export and take its owner, the first record every source yields."""
+    sources: list[_Source] = []
+    for (container, path), name in zip(opened, formats, strict=True):
+        platform = needs_owner(name)
+        owners = [source.owner for source in sources]
+        given = _owner_for(connection, platform, owners, container) if platform else None
+        records = read_archive(container, name, given)
+        owner = _first_owner(records, container)
+        sources.append(_Source(container, path, name, records, owner))
+    return sources
+
+
+def _load(
+    connection: Connection,
+    source: _Source,
+    tally: _Tally,
+    clock: Callable[[], float],
+    progress: Callable[[int], None],
+) -> None:
+    """Stream one export's records into the store as one import run."""
+    run = {"format": source.format, "path": str(source.path), "started_at": int(clock())}
+    run_id = writes.insert_import_run(connection, run)
+    writer = _Writer(connection, run_id)
+    writer.add(source.owner)
+    for record in source.records:
+        if isinstance(record, Problem):
+            tally.add(record)
+            continue
+        writer.add(record)
+        tally.records += 1
+        if writer.pending == 0:
+            progress(source.container.bytes_read)
+    writer.flush()
+    writes.finish_import_run(
+        connection,
+        run_id,
+        {
+            "own_account_id": writer.account_id(source.owner.ref),
+            "finished_at": int(clock()),
+            "problem_count": tally.count,
+            "problems": orjson.dumps([p.as_dict() for p in tally.kept]).decode(),
+        },
     )
 
 

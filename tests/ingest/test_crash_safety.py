@@ -37,6 +37,13 @@ def content(engine: Engine) -> dict[str, list[tuple[Any, ...]]]:
     return tables
 
 
+def schema(engine: Engine) -> list[tuple[Any, ...]]:
+    """Return the store's tables and indexes as SQLite records them."""
+    with engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT type, name, sql FROM sqlite_master").all()
+    return sorted(tuple(row) for row in rows)
+
+
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> demo.DemoWorld:
     """A demo world large enough that its import takes a few seconds."""
@@ -63,7 +70,9 @@ def test_kill_9_mid_import_then_import_again_equals_a_clean_import(
     world: demo.DemoWorld, tmp_path: Path
 ) -> None:
     workspace = tmp_path / "crashed"
-    open_store(load_settings(workspace, environ={}), create=True).dispose()
+    fresh = open_store(load_settings(workspace, environ={}), create=True)
+    fresh_schema = schema(fresh)
+    fresh.dispose()
     child = _start_import(workspace, world.archives)
     _wait_for_writes(workspace, child)
     os.kill(child.pid, signal.SIGKILL)
@@ -71,11 +80,13 @@ def test_kill_9_mid_import_then_import_again_equals_a_clean_import(
 
     crashed = open_engine(f"sqlite:///{workspace / 'amity.db'}")
     assert all(rows == [] for rows in content(crashed).values()), "a half import is visible"
+    assert schema(crashed) == fresh_schema, "the import's index rebuild is half done"
 
     import_archives(crashed, list(world.archives))
     clean = open_store(load_settings(tmp_path / "clean", environ={}), create=True)
     import_archives(clean, list(world.archives))
     assert content(crashed) == content(clean)
+    assert schema(crashed) == schema(clean) == fresh_schema
 
 
 def test_a_full_disk_is_a_clear_error_and_the_store_stays_consistent(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from amity.errors import StoreError
@@ -21,12 +21,17 @@ def open_engine(url: str) -> Engine:
         ) from error
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _tune_sqlite)
+        event.listen(engine, "begin", _begin_sqlite)
     return engine
 
 
 def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:
     # WAL lets the web workspace read while an import writes; NORMAL is durable at each commit
-    # in WAL mode. The driver's own transaction handling stays on (SQLAlchemy issues BEGIN).
+    # in WAL mode. The driver's own transaction handling is switched off: it would open a
+    # transaction only before INSERT, UPDATE or DELETE, so DDL (an import drops and rebuilds
+    # indexes) and the reads before the first write would run outside it. ``_begin_sqlite``
+    # starts every transaction instead.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
@@ -34,6 +39,10 @@ def _tune_sqlite(dbapi_connection: Any, _record: object) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA cache_size=-32768")
     cursor.close()
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def _redact(url: str) -> str:

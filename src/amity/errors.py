@@ -6,6 +6,8 @@ They are translated into a message and an exit code once, at the CLI or web edge
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AmityError(Exception):
     """Base of every error amity raises on purpose."""
@@ -22,6 +24,11 @@ class AmityError(Exception):
 
     def __str__(self) -> str:
         return f"{self.summary}\n{self.hint}" if self.hint else self.summary
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross from an import's reading process to its writing one; the default would
+        # call the constructor without the keyword arguments.
+        return (_rebuild, (type(self), dict(vars(self))))
 
 
 class ConfigError(AmityError):
@@ -69,3 +76,11 @@ class WrongAccount(AmityError):
 
 class NotFound(AmityError):
     """A named thing (person, account, post) is not in the store."""
+
+
+def _rebuild(kind: type[AmityError], state: dict[str, Any]) -> AmityError:
+    """Recreate a pickled error from its attributes."""
+    error = kind.__new__(kind)
+    Exception.__init__(error, state["message"])
+    vars(error).update(state)
+    return error

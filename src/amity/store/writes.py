@@ -58,7 +58,6 @@ def get_account_ids(
 POST_COLUMNS = (
     "platform",
     "platform_id",
-    "account_id",
     "kind",
     "created_at",
     "text",
@@ -67,11 +66,9 @@ POST_COLUMNS = (
     "visibility",
     "url",
     "reply_to_platform_id",
-    "reply_to_account_id",
     "source_thread_key",
     "quote_of_platform_id",
     "boost_of_platform_id",
-    "boost_of_account_id",
     "links",
     "hashtags",
     "mention_count",
@@ -79,17 +76,22 @@ POST_COLUMNS = (
     "reply_count",
     "boost_count",
     "like_count",
+    # Store ids last: the importer reads everything before them in one process and appends
+    # these in the one that writes.
+    "account_id",
+    "reply_to_account_id",
+    "boost_of_account_id",
     "import_run_id",
 )
 INTERACTION_COLUMNS = (
     "platform",
     "kind",
-    "actor_id",
-    "target_id",
     "post_platform_id",
     "occurred_at",
     "key",
     "raw",
+    "actor_id",
+    "target_id",
     "import_run_id",
 )
 

@@ -16,18 +16,19 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from orjson import dumps as _dumps
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from amity.errors import SourceError, StoreError, WrongAccount
-from amity.model import Account, AccountRef, Interaction, Post, Problem, Record
+from amity.ingest.reader import PARALLEL_FROM_BYTES, can_fork, read_batches
+from amity.ingest.rows import account_row
+from amity.ingest.writer import StoreWriter
+from amity.model import Account, Problem, Record
 from amity.sources.container import Container
 from amity.sources.formats import detect_format, needs_owner, read_archive
 from amity.store import bulk, reads, schema, threads, writes
 from amity.store.migrate import require_current
 
-BATCH_SIZE = 5000
 PROBLEMS_KEPT = 1000
 """A report lists at most this many problems; the count covers them all."""
 
@@ -73,10 +74,15 @@ def import_archives(
     paths: Sequence[Path],
     *,
     also_mine: bool = False,
+    parallel: bool | None = None,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.time,
 ) -> ImportReport:
-    """Import the exports at ``paths`` in one transaction and report what changed."""
+    """Import the exports at ``paths`` in one transaction and report what changed.
+
+    With ``parallel``, each export is parsed in a second process while this one writes; by
+    default that happens for exports of 16 MiB or more, where the machine can fork.
+    """
     started = clock()
     require_current(engine)
     with ExitStack() as stack:
@@ -89,9 +95,8 @@ def import_archives(
         total = sum(_readable_bytes(container) for container, _ in opened)
         try:
             with _no_cycle_collection(), engine.begin() as connection:
-                return _import_all(
-                    connection, opened, formats, total, also_mine, progress, clock, started
-                )
+                options = _Options(also_mine, parallel, progress, clock, started, total)
+                return _import_all(connection, opened, formats, options)
         except OperationalError as error:
             raise _store_error(error) from error
         except SQLAlchemyError as error:
@@ -119,6 +124,18 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 @dataclass(frozen=True, slots=True)
+class _Options:
+    """How to import: the caller's choices, and the figures the progress is reported against."""
+
+    also_mine: bool
+    parallel: bool | None
+    progress: Progress | None
+    clock: Callable[[], float]
+    started: float
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class _Source:
     """One opened export of an import, with its record stream already started."""
 
@@ -127,28 +144,25 @@ class _Source:
     format: str
     records: Iterator[Record]
     owner: Account
+    parallel: bool
 
 
 def _import_all(
     connection: Connection,
     opened: list[tuple[Container, Path]],
     formats: list[str],
-    total: int,
-    also_mine: bool,
-    progress: Progress | None,
-    clock: Callable[[], float],
-    started: float,
+    options: _Options,
 ) -> ImportReport:
-    sources = _start(connection, opened, formats)
+    clock, progress, total = options.clock, options.progress, options.total
+    sources = _start(connection, opened, formats, options.parallel)
     owners = [source.owner for source in sources]
-    _check_owners(connection, owners, also_mine=also_mine)
+    _check_owners(connection, owners, also_mine=options.also_mine)
     before = reads.count_records(connection, _stored_ids(connection, owners))
     tally = _Tally()
     with bulk.deferred_indexes(connection, (schema.posts, schema.interactions)):
         done = 0
         for source in sources:
-            _load(connection, source, tally, clock, _advance(progress, done, total))
-            done += source.container.bytes_read
+            done += _load(connection, source, tally, clock, _advance(progress, done, total))
     writes.link_posts(connection)
     for platform in sorted({owner.platform for owner in owners}):
         threads.assign_threads(connection, platform)
@@ -162,7 +176,7 @@ def _import_all(
         new={kind: after[kind] - before[kind] for kind in after},
         problems=tuple(tally.kept),
         problem_count=tally.count,
-        seconds=clock() - started,
+        seconds=clock() - options.started,
         records=tally.records,
     )
 
@@ -178,17 +192,25 @@ def _advance(progress: Progress | None, start: int, total: int) -> Callable[[int
 
 
 def _start(
-    connection: Connection, opened: list[tuple[Container, Path]], formats: list[str]
+    connection: Connection,
+    opened: list[tuple[Container, Path]],
+    formats: list[str],
+    parallel: bool | None,
 ) -> list[_Source]:
     """Start reading each export and take its owner, the first record every source yields."""
     sources: list[_Source] = []
-    for (container, path), name in zip(opened, formats, strict=True):
+    if parallel is None:
+        sizes = [_readable_bytes(container) for container, _ in opened]
+        split = [can_fork() and size >= PARALLEL_FROM_BYTES for size in sizes]
+    else:
+        split = [parallel] * len(opened)
+    for (container, path), name, apart in zip(opened, formats, split, strict=True):
         platform = needs_owner(name)
         owners = [source.owner for source in sources]
         given = _owner_for(connection, platform, owners, container) if platform else None
         records = read_archive(container, name, given)
         owner = _first_owner(records, container)
-        sources.append(_Source(container, path, name, records, owner))
+        sources.append(_Source(container, path, name, records, owner, apart))
     return sources
 
 
@@ -198,31 +220,31 @@ def _load(
     tally: _Tally,
     clock: Callable[[], float],
     progress: Callable[[int], None],
-) -> None:
-    """Stream one export's records into the store as one import run."""
+) -> int:
+    """Stream one export's records into the store as one import run; return the bytes read."""
     run = {"format": source.format, "path": str(source.path), "started_at": int(clock())}
     run_id = writes.insert_import_run(connection, run)
-    writer = _Writer(connection, run_id)
-    writer.add(source.owner)
-    for record in source.records:
-        if isinstance(record, Problem):
-            tally.add(record)
-            continue
-        writer.add(record)
-        tally.records += 1
-        if writer.pending == 0:
-            progress(source.container.bytes_read)
-    writer.flush()
+    writer = StoreWriter(connection, run_id)
+    writer.write_accounts([account_row(source.owner)])
+    read = 0
+    for batch in read_batches(source.records, source.container, parallel=source.parallel):
+        writer.write(batch)
+        for problem in batch.problems:
+            tally.add(problem)
+        tally.records += batch.records
+        read = batch.bytes_read
+        progress(read)
     writes.finish_import_run(
         connection,
         run_id,
         {
-            "own_account_id": writer.account_id(source.owner.ref),
+            "own_account_id": writer.account_id(source.owner.platform, source.owner.platform_id),
             "finished_at": int(clock()),
             "problem_count": tally.count,
             "problems": orjson.dumps([p.as_dict() for p in tally.kept]).decode(),
         },
     )
+    return read
 
 
 def _stored_ids(connection: Connection, owners: Sequence[Account]) -> set[int]:
@@ -315,175 +337,3 @@ def _store_error(error: OperationalError) -> StoreError:
             hint="Wait for the other command to finish and run the import again.",
         )
     return StoreError(f"the store failed: {text}; nothing was imported", hint="")
-
-
-class _Writer:
-    """Buffer records and write them in batches, resolving account references to ids."""
-
-    def __init__(self, connection: Connection, run_id: int) -> None:
-        self._connection = connection
-        self._run_id = run_id
-        self._ids: dict[tuple[str, str], int] = {}
-        self._known: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-        self._accounts: dict[tuple[str, str], dict[str, Any]] = {}
-        self._posts: list[Post] = []
-        self._interactions: list[Interaction] = []
-        self.pending = 0
-
-    def add(self, record: Account | Post | Interaction) -> None:
-        if isinstance(record, Post):
-            self._posts.append(record)
-            self._note(record.author)
-            for ref in (record.reply_to_author, record.boost_of_author):
-                if ref is not None:
-                    self._note(ref)
-        elif isinstance(record, Interaction):
-            self._interactions.append(record)
-            self._note(record.actor)
-            if record.target is not None:
-                self._note(record.target)
-        else:
-            self._note_account(record)
-        self.pending += 1
-        if self.pending >= BATCH_SIZE:
-            self.flush()
-
-    def account_id(self, ref: AccountRef) -> int:
-        return self._ids[(ref.platform, ref.platform_id)]
-
-    def _note(self, ref: AccountRef) -> None:
-        key = (ref.platform, ref.platform_id)
-        known = self._known.get(key)
-        if known is not None and (ref.handle is None or known == (ref.handle, ref.display_name)):
-            return
-        row = self._accounts.get(key)
-        if row is None:
-            self._accounts[key] = {
-                "platform": ref.platform,
-                "platform_id": ref.platform_id,
-                "handle": ref.handle,
-                "display_name": ref.display_name,
-                **_EMPTY_ACCOUNT,
-            }
-        else:
-            row["handle"] = ref.handle or row["handle"]
-            row["display_name"] = ref.display_name or row["display_name"]
-
-    def _note_account(self, account: Account) -> None:
-        key = (account.platform, account.platform_id)
-        row = {
-            "platform": account.platform,
-            "platform_id": account.platform_id,
-            "handle": account.handle,
-            "display_name": account.display_name,
-            "url": account.url,
-            "bio": account.bio,
-            "website": account.website,
-            "avatar_url": account.avatar_url,
-            "created_at": _epoch(account.created_at),
-            "is_own": account.is_own,
-            "raw": _json(account.raw),
-        }
-        previous = self._accounts.get(key)
-        if previous is not None:
-            row = {
-                name: value if value is not None else previous[name] for name, value in row.items()
-            }
-            row["is_own"] = bool(previous["is_own"] or account.is_own)
-        self._accounts[key] = row
-
-    def flush(self) -> None:
-        if self._accounts:
-            rows = list(self._accounts.values())
-            self._known.update(
-                {key: (row["handle"], row["display_name"]) for key, row in self._accounts.items()}
-            )
-            writes.upsert_accounts(self._connection, rows)
-            by_platform: dict[str, list[str]] = {}
-            for platform, platform_id in self._accounts:
-                by_platform.setdefault(platform, []).append(platform_id)
-            for platform, platform_ids in by_platform.items():
-                found = writes.get_account_ids(self._connection, platform, platform_ids)
-                self._ids.update({(platform, pid): aid for pid, aid in found.items()})
-            self._accounts.clear()
-        writes.upsert_posts(self._connection, [self._post_row(post) for post in self._posts])
-        writes.upsert_post_payloads(
-            self._connection,
-            [
-                (post.platform, post.platform_id, _dumps(post.raw).decode())
-                for post in self._posts
-                if post.raw is not None
-            ],
-        )
-        writes.insert_interactions(
-            self._connection, [self._interaction_row(edge) for edge in self._interactions]
-        )
-        self._posts.clear()
-        self._interactions.clear()
-        self.pending = 0
-
-    def _ref_id(self, ref: AccountRef | None) -> int | None:
-        return None if ref is None else self._ids[(ref.platform, ref.platform_id)]
-
-    def _post_row(self, post: Post) -> tuple[Any, ...]:
-        # In the order of writes.POST_COLUMNS.
-        ids = self._ids
-        return (
-            post.platform,
-            post.platform_id,
-            ids[(post.platform, post.author.platform_id)],
-            post.kind,
-            int(post.created_at.timestamp()),
-            post.text,
-            post.html,
-            post.language,
-            post.visibility,
-            post.url,
-            post.reply_to_id,
-            self._ref_id(post.reply_to_author),
-            post.thread_key,
-            post.quote_of_id,
-            post.boost_of_id,
-            self._ref_id(post.boost_of_author),
-            _dumps(post.links).decode() if post.links else "[]",
-            _dumps(post.hashtags).decode() if post.hashtags else "[]",
-            len(post.mentions),
-            post.media_count,
-            post.reply_count,
-            post.boost_count,
-            post.like_count,
-            self._run_id,
-        )
-
-    def _interaction_row(self, edge: Interaction) -> tuple[Any, ...]:
-        # In the order of writes.INTERACTION_COLUMNS.
-        return (
-            edge.platform,
-            edge.kind,
-            self._ids[(edge.platform, edge.actor.platform_id)],
-            self._ref_id(edge.target),
-            edge.post_id,
-            None if edge.occurred_at is None else int(edge.occurred_at.timestamp()),
-            edge.key,
-            None if edge.raw is None else _dumps(edge.raw).decode(),
-            self._run_id,
-        )
-
-
-_EMPTY_ACCOUNT: dict[str, Any] = {
-    "url": None,
-    "bio": None,
-    "website": None,
-    "avatar_url": None,
-    "created_at": None,
-    "is_own": False,
-    "raw": None,
-}
-
-
-def _epoch(moment: Any) -> int | None:
-    return None if moment is None else int(moment.timestamp())
-
-
-def _json(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else orjson.dumps(value).decode()

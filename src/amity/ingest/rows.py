@@ -1,0 +1,200 @@
+"""Turn records into the rows the store takes, in batches, without touching the store.
+
+A batch holds everything one write needs: the accounts first seen or changed since the last
+batch, and posts, payloads and interactions as positional tuples in the column order of
+``store.writes`` less the store ids at the end, which only the writing side knows. Accounts are
+named in a row by their platform id; the writer appends the ids. This half of the work can so
+run in another process than the writes (see ``amity.ingest.reader``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from orjson import dumps
+
+from amity.model import Account, AccountRef, Interaction, Post, Problem, Record
+
+BATCH_SIZE = 5000
+
+AccountKey = tuple[str, str]
+PostRow = tuple[Any, ...]
+"""POST_COLUMNS up to ``like_count``, then the platform ids of the author, the replied-to
+author and the boosted author (the last two may be None)."""
+InteractionRow = tuple[Any, ...]
+"""INTERACTION_COLUMNS up to ``raw``, then the platform ids of the actor and the target."""
+
+
+@dataclass(slots=True)
+class Batch:
+    """Rows for one write, and how far into its export the reading got."""
+
+    accounts: list[dict[str, Any]] = field(default_factory=list)
+    posts: list[PostRow] = field(default_factory=list)
+    payloads: list[tuple[str, str, str]] = field(default_factory=list)
+    interactions: list[InteractionRow] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    records: int = 0
+    bytes_read: int = 0
+
+
+def iter_batches(
+    records: Iterable[Record], *, bytes_read: Any = None, size: int = BATCH_SIZE
+) -> Iterator[Batch]:
+    """Yield the records as batches of about ``size`` rows; ``bytes_read()`` tracks progress."""
+    builder = RowBuilder()
+    for record in records:
+        builder.add(record)
+        if builder.pending >= size:
+            yield builder.take(bytes_read() if bytes_read else 0)
+    yield builder.take(bytes_read() if bytes_read else 0)
+
+
+class RowBuilder:
+    """Collect records as rows; remember which accounts were already handed on unchanged."""
+
+    def __init__(self) -> None:
+        self._sent: dict[AccountKey, tuple[str | None, str | None]] = {}
+        self._batch = Batch()
+        self._accounts: dict[AccountKey, dict[str, Any]] = {}
+        self.pending = 0
+
+    def add(self, record: Record) -> None:
+        """Add one record of any kind to the batch being built."""
+        batch = self._batch
+        if isinstance(record, Post):
+            batch.posts.append(self._post_row(record))
+            if record.raw is not None:
+                batch.payloads.append(
+                    (record.platform, record.platform_id, dumps(record.raw).decode())
+                )
+        elif isinstance(record, Interaction):
+            batch.interactions.append(self._interaction_row(record))
+        elif isinstance(record, Account):
+            self._note_account(record)
+        else:
+            batch.problems.append(record)
+            return
+        batch.records += 1
+        self.pending += 1
+
+    def take(self, bytes_read: int) -> Batch:
+        """Return the batch built so far and start a new one."""
+        batch, self._batch = self._batch, Batch()
+        batch.accounts = list(self._accounts.values())
+        self._sent.update(
+            {key: (row["handle"], row["display_name"]) for key, row in self._accounts.items()}
+        )
+        self._accounts.clear()
+        batch.bytes_read = bytes_read
+        self.pending = 0
+        return batch
+
+    def _post_row(self, post: Post) -> PostRow:
+        note = self._note
+        note(post.author)
+        reply_to, boost_of = post.reply_to_author, post.boost_of_author
+        return (
+            post.platform,
+            post.platform_id,
+            post.kind,
+            int(post.created_at.timestamp()),
+            post.text,
+            post.html,
+            post.language,
+            post.visibility,
+            post.url,
+            post.reply_to_id,
+            post.thread_key,
+            post.quote_of_id,
+            post.boost_of_id,
+            dumps(post.links).decode() if post.links else "[]",
+            dumps(post.hashtags).decode() if post.hashtags else "[]",
+            len(post.mentions),
+            post.media_count,
+            post.reply_count,
+            post.boost_count,
+            post.like_count,
+            post.author.platform_id,
+            None if reply_to is None else note(reply_to),
+            None if boost_of is None else note(boost_of),
+        )
+
+    def _interaction_row(self, edge: Interaction) -> InteractionRow:
+        target = edge.target
+        return (
+            edge.platform,
+            edge.kind,
+            edge.post_id,
+            _epoch(edge.occurred_at),
+            edge.key,
+            None if edge.raw is None else dumps(edge.raw).decode(),
+            self._note(edge.actor),
+            None if target is None else self._note(target),
+        )
+
+    def _note(self, ref: AccountRef) -> str:
+        """Queue an account named by a reference, unless it went out before as it is now."""
+        key = (ref.platform, ref.platform_id)
+        sent = self._sent.get(key)
+        if sent is not None and (ref.handle is None or sent == (ref.handle, ref.display_name)):
+            return ref.platform_id
+        row = self._accounts.get(key)
+        if row is None:
+            self._accounts[key] = {
+                "platform": ref.platform,
+                "platform_id": ref.platform_id,
+                "handle": ref.handle,
+                "display_name": ref.display_name,
+                **_EMPTY_ACCOUNT,
+            }
+        else:
+            row["handle"] = ref.handle or row["handle"]
+            row["display_name"] = ref.display_name or row["display_name"]
+        return ref.platform_id
+
+    def _note_account(self, account: Account) -> None:
+        key = (account.platform, account.platform_id)
+        row = account_row(account)
+        previous = self._accounts.get(key)
+        if previous is not None:
+            row = {
+                name: value if value is not None else previous[name] for name, value in row.items()
+            }
+            row["is_own"] = bool(previous["is_own"] or account.is_own)
+        self._accounts[key] = row
+
+
+def account_row(account: Account) -> dict[str, Any]:
+    """Return an account as a row of the accounts table."""
+    return {
+        "platform": account.platform,
+        "platform_id": account.platform_id,
+        "handle": account.handle,
+        "display_name": account.display_name,
+        "url": account.url,
+        "bio": account.bio,
+        "website": account.website,
+        "avatar_url": account.avatar_url,
+        "created_at": _epoch(account.created_at),
+        "is_own": account.is_own,
+        "raw": None if account.raw is None else dumps(account.raw).decode(),
+    }
+
+
+_EMPTY_ACCOUNT: dict[str, Any] = {
+    "url": None,
+    "bio": None,
+    "website": None,
+    "avatar_url": None,
+    "created_at": None,
+    "is_own": False,
+    "raw": None,
+}
+
+
+def _epoch(moment: datetime | None) -> int | None:
+    return None if moment is None else int(moment.timestamp())

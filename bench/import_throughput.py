@@ -15,12 +15,12 @@ import json
 import os
 import platform
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from amity import demo
+from measure import run_measured
 
 OUT = Path(__file__).parent / "out"
 
@@ -44,15 +44,9 @@ def measure_import(archive: Path, workspace: Path) -> dict[str, object]:
     shutil.rmtree(workspace, ignore_errors=True)
     amity = Path(sys.executable).with_name("amity")
     command = [str(amity), "import", str(archive), "--workspace", str(workspace), "--json"]
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    assert child.stdout is not None
-    output = child.stdout.read()
-    _, status, usage = os.wait4(child.pid, 0)
-    seconds = time.perf_counter() - started
-    if status != 0:
-        raise SystemExit(f"import of {archive} failed with status {status}")
-    report = json.loads(output)
+    measured = run_measured(command, capture=True)
+    seconds = measured.seconds
+    report = json.loads(measured.output)
     counts = report["counts"]
     posts = counts["posts"] + counts["boosts"] + counts["dms"]
     return {
@@ -62,7 +56,8 @@ def measure_import(archive: Path, workspace: Path) -> dict[str, object]:
         "records": report["records"],
         "posts_per_second": round(posts / seconds),
         "records_per_second": round(report["records"] / seconds),
-        "peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "peak_rss_mb": measured.peak_tree_mb,
+        "peak_rss_largest_process_mb": measured.peak_process_mb,
         "database_mb": round(sum(f.stat().st_size for f in workspace.glob("amity.db*")) / 2**20),
     }
 

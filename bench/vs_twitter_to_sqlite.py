@@ -2,8 +2,9 @@
 
 twitter-to-sqlite 0.22 reads only the older file name `tweet.js` (it silently imports no tweets
 from `tweets.js`), so it is given a folder of links to the same files with that name. Each tool
-runs in its own child process on a fresh database; wall time and the child's peak memory are taken
-from `wait4`. The peer is installed into its own virtual environment under bench/out/.
+runs in its own child process on a fresh database; wall time and the peak memory of all its
+processes are taken by `measure.run_measured`. The peer is installed into its own virtual
+environment under bench/out/.
 
     python bench/vs_twitter_to_sqlite.py --posts 1000000
 """
@@ -18,11 +19,11 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import time
 import venv
 from pathlib import Path
 
 from amity import demo
+from measure import Measured, run_measured
 
 OUT = Path(__file__).parent / "out"
 PEER = "twitter-to-sqlite==0.22"
@@ -60,16 +61,6 @@ def with_old_name(source: Path) -> Path:
     return target
 
 
-def run(command: list[str]) -> tuple[float, int]:
-    """Run ``command``; return its wall time in seconds and peak resident memory in MB."""
-    started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(child.pid, 0)
-    if status != 0:
-        raise SystemExit(f"{command[0]} failed with status {status}")
-    return time.perf_counter() - started, round(usage.ru_maxrss / 1024)
-
-
 def main() -> None:
     """Run both importers on the same archive and print a Markdown table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -80,24 +71,22 @@ def main() -> None:
     source = archive(args.posts, args.seed)
     peer_db = OUT / "peer.db"
     peer_db.unlink(missing_ok=True)
-    peer_seconds, peer_mb = run(
-        [str(peer_command()), "import", str(peer_db), str(with_old_name(source))]
-    )
+    peer = run_measured([str(peer_command()), "import", str(peer_db), str(with_old_name(source))])
     with sqlite3.connect(peer_db) as connection:
         peer_tweets = connection.execute("select count(*) from archive_tweet").fetchone()[0]
     workspace = OUT / "workspace-vs"
     shutil.rmtree(workspace, ignore_errors=True)
     amity = str(Path(sys.executable).with_name("amity"))
-    amity_seconds, amity_mb = run([amity, "import", str(source), "--workspace", str(workspace)])
+    mine = run_measured([amity, "import", str(source), "--workspace", str(workspace)])
     results = {
         "tweets": peer_tweets,
-        "twitter-to-sqlite": {"seconds": round(peer_seconds, 1), "peak_rss_mb": peer_mb},
-        "amity": {"seconds": round(amity_seconds, 1), "peak_rss_mb": amity_mb},
+        "twitter-to-sqlite": _figures(peer),
+        "amity": _figures(mine),
     }
     print(json.dumps(results))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"\nmachine: {machine}\n")
-    print("| importer | tweets | wall s | tweets/s | peak RSS MB |")
+    print("| importer | tweets | wall s | tweets/s | peak RSS MB (all processes) |")
     print("|---|---:|---:|---:|---:|")
     for name in ("twitter-to-sqlite", "amity"):
         figures = results[name]
@@ -106,6 +95,14 @@ def main() -> None:
         peak = figures["peak_rss_mb"]
         print(f"| {name} | {peer_tweets:,} | {figures['seconds']} | {rate:,.0f} | {peak} |")
     (OUT / "vs_twitter_to_sqlite.json").write_text(json.dumps(results, indent=2))
+
+
+def _figures(measured: Measured) -> dict[str, object]:
+    return {
+        "seconds": round(measured.seconds, 1),
+        "peak_rss_mb": measured.peak_tree_mb,
+        "peak_rss_largest_process_mb": measured.peak_process_mb,
+    }
 
 
 if __name__ == "__main__":

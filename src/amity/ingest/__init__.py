@@ -163,9 +163,11 @@ def _import_all(
         done = 0
         for source in sources:
             done += _load(connection, source, tally, clock, _advance(progress, done, total))
-    writes.link_posts(connection)
-    for platform in sorted({owner.platform for owner in owners}):
-        threads.assign_threads(connection, platform)
+        # Linking and threading look posts up by their unique keys only, and update columns
+        # that deferred indexes would otherwise have to follow: do them before the rebuild.
+        writes.link_posts(connection)
+        for platform in sorted({owner.platform for owner in owners}):
+            threads.assign_threads(connection, platform)
     writes.create_missing_people(connection, now=int(clock()))
     after = reads.count_records(connection, _stored_ids(connection, owners))
     if progress is not None:

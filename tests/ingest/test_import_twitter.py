@@ -135,3 +135,37 @@ def test_the_2012_2018_layout_imports(engine: Engine) -> None:
     assert report.archives[0].format == "twitter"
     assert report.counts["posts"] + report.counts["boosts"] > 0
     assert report.problem_count == 0
+
+
+def test_a_follower_known_by_id_is_named_when_a_later_tweet_mentions_them(
+    engine: Engine, tmp_path: Path
+) -> None:
+    import_archives(engine, [ANDRE])
+    follower = read_js_array(ANDRE / "data" / "follower.js")[0]["follower"]["accountId"]
+    folder = tmp_path / "later"
+    shutil.copytree(ANDRE, folder)
+    tweets = read_js_array(folder / "data" / "tweets.js")
+    mention = {"name": "Named Later", "screen_name": "named_later", "id_str": follower,
+               "id": follower, "indices": ["0", "12"]}  # fmt: skip
+    tweets[0]["tweet"]["entities"]["user_mentions"] = [mention]
+    text = "window.YTD.tweets.part0 = " + json.dumps(tweets)
+    (folder / "data" / "tweets.js").write_text(text, encoding="utf-8")
+
+    def stored() -> tuple[int, str | None, str | None]:
+        query = select(accounts.c.id, accounts.c.handle, accounts.c.display_name).where(
+            accounts.c.platform == "twitter", accounts.c.platform_id == follower
+        )
+        with engine.connect() as connection:
+            return tuple(connection.execute(query).one())  # type: ignore[return-value]
+
+    account_id, handle, _ = stored()
+    assert handle is None
+    import_archives(engine, [folder])
+    assert stored() == (account_id, "named_later", "Named Later")
+    with engine.connect() as connection:
+        edges = connection.execute(
+            select(func.count()).where(
+                interactions.c.kind == "follow", interactions.c.actor_id == account_id
+            )
+        ).scalar_one()
+    assert edges == 1

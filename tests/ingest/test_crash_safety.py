@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -66,6 +67,24 @@ def _wait_for_writes(workspace: Path, child: subprocess.Popen[bytes]) -> None:
     pytest.fail("the import ended or stalled before it had written much")
 
 
+def _wait_for_no_process_naming(workspace: Path) -> None:
+    """Fail if any process of the killed import (its reading process) lives on."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        alive = []
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError):
+                if (
+                    entry.name.isdigit()
+                    and str(workspace).encode() in (entry / "cmdline").read_bytes()
+                ):
+                    alive.append(entry.name)
+        if not alive:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"processes of the killed import live on: {alive}")
+
+
 def test_kill_9_mid_import_then_import_again_equals_a_clean_import(
     world: demo.DemoWorld, tmp_path: Path
 ) -> None:
@@ -77,6 +96,7 @@ def test_kill_9_mid_import_then_import_again_equals_a_clean_import(
     _wait_for_writes(workspace, child)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
+    _wait_for_no_process_naming(workspace)
 
     crashed = open_engine(f"sqlite:///{workspace / 'amity.db'}")
     assert all(rows == [] for rows in content(crashed).values()), "a half import is visible"

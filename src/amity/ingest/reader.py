@@ -39,7 +39,9 @@ def read_batches(
         return
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_produce, args=(records, container, sender), daemon=True)
+    process = context.Process(
+        target=_produce, args=(records, container, sender, receiver), daemon=True
+    )
     process.start()
     sender.close()
     try:
@@ -69,8 +71,11 @@ def _receive(receiver: Pipe, container: Container) -> Iterator[Batch]:
         yield payload
 
 
-def _produce(records: Iterator[Record], container: Container, sender: Pipe) -> None:
+def _produce(records: Iterator[Record], container: Container, sender: Pipe, receiver: Pipe) -> None:
     """Build batches in the forked process and send them; send the error if reading fails."""
+    # The fork inherited the reading end too. Closed here, the pipe breaks when the writing
+    # process dies (even by kill -9), and this process ends instead of waiting forever.
+    receiver.close()
     try:
         for batch in iter_batches(records, bytes_read=lambda: container.bytes_read):
             sender.send_bytes(pickle.dumps(("batch", batch), pickle.HIGHEST_PROTOCOL))

@@ -128,3 +128,20 @@ class Problem:
 
 
 Record = Account | Post | Interaction | Problem
+
+
+NoteKind = Literal["note", "met"]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonNote:
+    """Something the user wrote down about a person: a note, or a time they met in person."""
+
+    id: int
+    person_id: int
+    kind: NoteKind
+    text: str
+    created_at: int
+    place: str | None = None
+    happened_on: str | None = None
+    """The day met, ``YYYY-MM-DD``, when the user gave it."""

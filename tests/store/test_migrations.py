@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from amity.store import migrate
 from amity.store.schema import metadata
 
-TABLES = {"accounts", "people", "posts", "post_payloads", "interactions", "threads", "import_runs"}
+TABLES = {"accounts", "people", "posts", "post_payloads", "interactions", "threads", "import_runs",
+          "circle_pins", "person_notes", "person_tags"}  # fmt: skip
 
 
 def _check_round_trip(engine: Engine) -> None:
@@ -20,6 +23,9 @@ def _check_round_trip(engine: Engine) -> None:
     for table in metadata.sorted_tables:
         stored = {column["name"] for column in inspect(engine).get_columns(table.name)}
         assert stored == {column.name for column in table.columns}, table.name
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+    assert differences == [], "schema.py and the migrations disagree"
     migrate.downgrade(engine, "base")
     assert migrate.get_status(engine).current is None
     assert not TABLES & set(inspect(engine).get_table_names())

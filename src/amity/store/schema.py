@@ -153,3 +153,36 @@ interactions = Table(
     Index("ix_interactions_target_id_occurred_at", "target_id", "occurred_at"),
     Index("ix_interactions_post_id", "post_id"),
 )
+
+# -- what the user knows of people: their own data, written only by their own commands ---------
+
+circle_pins = Table(
+    "circle_pins",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("circle", Integer, nullable=False),
+    Column("pinned_at", BigInteger, nullable=False),
+)
+"""A circle the user put a person in by hand; it wins over the computed one."""
+
+person_notes = Table(
+    "person_notes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", String(8), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("place", Text),
+    Column("happened_on", String(10)),
+    Column("created_at", BigInteger, nullable=False),
+    Index("ix_person_notes_person_id", "person_id"),
+)
+"""Notes on a person (``kind`` 'note'), and times met in person (``kind`` 'met', with where and
+the day, ``YYYY-MM-DD``, when known)."""
+
+person_tags = Table(
+    "person_tags",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag", String(64), primary_key=True),
+)

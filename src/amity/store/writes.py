@@ -244,3 +244,11 @@ def insert_import_run(connection: Connection, row: Mapping[str, Any]) -> int:
 def finish_import_run(connection: Connection, run_id: int, values: Mapping[str, Any]) -> None:
     """Write an import run's end time, counts and problems."""
     connection.execute(update(import_runs).where(import_runs.c.id == run_id).values(**values))
+
+
+def insert_ignoring(
+    connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]]
+) -> None:
+    """Insert rows, skipping any whose key is stored already."""
+    if rows:
+        connection.execute(_insert(connection, table).on_conflict_do_nothing(), list(rows))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import libipld
 import pytest
 from sqlalchemy import Engine, func, select
 
+from amity.config import load_settings
 from amity.errors import WrongAccount
 from amity.ingest import import_archives
+from amity.store import open_store
 from amity.store.schema import accounts, interactions, posts
 from tests.ingest.helpers import snapshot, without_run_times
 
@@ -75,3 +78,31 @@ def test_another_accounts_repository_is_refused(engine: Engine) -> None:
     with pytest.raises(WrongAccount, match="bluesky"):
         import_archives(engine, [STAGING])
     assert snapshot(engine) == before
+
+
+def test_an_export_inside_a_zip_imports_like_the_file(engine: Engine, tmp_path: Path) -> None:
+    zipped = tmp_path / "bluesky-export.zip"
+    with zipfile.ZipFile(zipped, "w", compression=zipfile.ZIP_DEFLATED) as zip_file:
+        zip_file.write(EXPORT, "repo.car")
+    report = import_archives(engine, [zipped])
+    assert report.archives[0].format == "bluesky"
+    assert report.counts["posts"] == 23 and report.problem_count == 4
+    assert set(import_archives(engine, [EXPORT]).new.values()) == {0}
+
+
+@pytest.mark.parametrize("zipped", [False, True])
+def test_reading_in_a_second_process_stores_the_same(tmp_path: Path, zipped: bool) -> None:
+    # The forked reader inherits the open file (or the copy of a zip member) and reads blocks by
+    # position: it must see what this process would.
+    export = STAGING
+    if zipped:
+        export = tmp_path / "export.zip"
+        with zipfile.ZipFile(export, "w") as zip_file:
+            zip_file.write(STAGING, "repo.car")
+    stores = []
+    for parallel in (True, False):
+        store = open_store(load_settings(tmp_path / f"store-{parallel}", environ={}), create=True)
+        import_archives(store, [export], parallel=parallel)
+        stores.append(without_run_times(snapshot(store)))
+        store.dispose()
+    assert stores[0] == stores[1]

@@ -322,7 +322,7 @@ def _name(account: Account) -> str:
 
 
 def _readable_bytes(container: Container) -> int:
-    data = (".js", ".json", ".csv")
+    data = (".js", ".json", ".csv", ".car")
     return sum(container.size(name) for name in container.names() if name.endswith(data))
 
 

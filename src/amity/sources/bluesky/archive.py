@@ -1,29 +1,36 @@
 """Read a Bluesky repository export (Settings > Account > Export my data).
 
-The export is one CAR v1 file (Content-Addressable aRchive): a varint-framed DAG-CBOR header
-naming a root CID, then blocks, each a CID and its DAG-CBOR bytes. The root block is the signed
-commit (``did``, ``data``, ``version``; ``rev`` from version 3). ``data`` is the root of a Merkle
-Search Tree whose nodes hold a left subtree ``l`` and entries ``e``: ``p`` (bytes shared with the
-previous key), ``k`` (the rest of the key), ``v`` (the record's CID) and ``t`` (the subtree to the
-right). Keys are ``collection/rkey``. The CAR may also hold blocks the tree no longer reaches
-(older commits); only records reached from the commit are read.
+The export is one CAR v1 file (see ``car``): a header naming a root CID, then blocks. The root
+block is the signed commit (``did``, ``data``, ``version``; ``rev`` from version 3). ``data`` is
+the root of a Merkle Search Tree (see ``mst``) whose entries map keys ``collection/rkey`` to the
+CIDs of records. The CAR may also hold blocks the tree no longer reaches (older commits); only
+records reached from the commit are read.
 
-libipld decodes the CAR but does not check that blocks match their CIDs, so each block is
-re-encoded (DAG-CBOR is canonical) and its SHA-256 compared with the CID's digest.
+Memory stays flat however large the repository: the file is read twice, never held. The first
+pass checks every block against its CID and keeps an index of where each one lies (20 bytes a
+block); the second walks the tree from the commit, reading each node and record where it lies.
+Exports do not keep blocks in tree order (the real ones in the tests do not even start with the
+commit), so the index is needed. The second pass reads the file at any offset, which a member
+of a zip cannot be: a ``.car`` inside a zip is copied to a temporary file during the first pass.
 """
 
 from __future__ import annotations
 
-import hashlib
+import contextlib
+import functools
+import os
+import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import libipld
 
 from amity.errors import SourceError
 from amity.model import Account, Interaction, Post, Problem, Record
+from amity.sources.bluesky import car, mst
 from amity.sources.bluesky.normalize import (
     BLOCK,
     FOLLOW,
@@ -38,8 +45,6 @@ from amity.sources.bluesky.normalize import (
 from amity.sources.container import Container, Readable
 
 SUFFIX = ".car"
-_MAX_HEADER = 1 << 16
-_SHA256_DAG_CBOR = b"\x01\x71\x12\x20"  # CIDv1, dag-cbor, sha2-256, 32 bytes
 
 _HINT_EXPORT = (
     "Pass the repository .car file exactly as downloaded from Bluesky"
@@ -47,180 +52,140 @@ _HINT_EXPORT = (
 )
 _HINT_AGAIN = "The file is damaged or was cut off; export your data from Bluesky again."
 _HINT_SKIPPED = "amity does not import this kind of record; nothing else was affected."
+_HINT_SUBTREE = "The records under this part of the tree were skipped."
 
 
 def detect_file(path: Path) -> bool:
     """Return True when the file at ``path`` starts like a CAR v1 file."""
     try:
         with path.open("rb") as handle:
-            return _starts_like_car(handle)
+            return car.starts_like_car(handle)
     except OSError:
         return False
 
 
 def detect(container: Container) -> bool:
     """Return True when ``container`` holds exactly one ``.car`` member that looks like a CAR."""
-    cars = [name for name in container.names() if name.lower().endswith(SUFFIX)]
+    cars = _car_members(container)
     if len(cars) != 1:
         return False
     with container.open(cars[0]) as handle:
-        return _starts_like_car(handle)
+        return car.starts_like_car(handle)
 
 
 def read_file(path: Path) -> Iterator[Record]:
     """Yield the account, posts, boosts, interactions and problems of a repository file."""
     try:
-        data = path.read_bytes()
+        handle = path.open("rb")
     except OSError as error:
         raise SourceError(f"cannot be read ({error.strerror})", file=str(path)) from None
-    yield from read_bytes(data, where=str(path))
+    with handle:
+        yield from _read(handle, _positional(handle), str(path))
 
 
 def read(container: Container) -> Iterator[Record]:
     """Yield the records of the one ``.car`` member of ``container``."""
-    cars = [name for name in container.names() if name.lower().endswith(SUFFIX)]
+    cars = _car_members(container)
     if len(cars) != 1:
         found = f"{len(cars)} .car files" if cars else "no .car file"
         raise SourceError(f"holds {found}", file=str(container.path), hint=_HINT_EXPORT)
-    with container.open(cars[0]) as handle:
-        data = handle.read()
-    yield from read_bytes(data, where=container.describe(cars[0]))
-
-
-def read_bytes(data: bytes, *, where: str) -> Iterator[Record]:
-    """Yield the records of a repository CAR held in memory; ``where`` names it in messages."""
-    did, records, problems = _load_repository(data, where)
-    return _RepositoryReader(did, records, where).read(problems)
-
-
-def _starts_like_car(handle: Readable) -> bool:
-    """Return True when a stream starts with a varint length and a CAR v1 header map."""
-    start = handle.read(10)
-    length, offset = _varint(start)
-    if not 0 < length <= _MAX_HEADER:
-        return False
-    header = start[offset:] + handle.read(length - len(start) + offset)
-    try:
-        decoded = libipld.decode_dag_cbor(header[:length])
-    except (ValueError, RecursionError):
-        return False
-    return isinstance(decoded, dict) and decoded.get("version") == 1 and "roots" in decoded
-
-
-def _varint(data: bytes) -> tuple[int, int]:
-    """Return the unsigned LEB128 varint at the start of ``data`` and its length (0, 0 if none)."""
-    value = 0
-    for index, byte in enumerate(data[:9]):
-        value |= (byte & 0x7F) << (7 * index)
-        if not byte & 0x80:
-            return value, index + 1
-    return 0, 0
-
-
-def _load_repository(data: bytes, where: str) -> tuple[str, list[tuple[str, Any]], list[Problem]]:
-    """Return the repository's DID, its (key, record) pairs and problems with its tree."""
-    if not data[:1] or not _starts_like_car(_BytesReader(data)):
-        raise SourceError(
-            "is not a CAR file (a Bluesky repository export)", file=where, hint=_HINT_EXPORT
-        )
-    try:
-        header, blocks = libipld.decode_car(data)
-    except (ValueError, RecursionError) as error:
-        raise SourceError(f"is damaged ({error})", file=where, hint=_HINT_AGAIN) from None
-    _verify_blocks(blocks, where)
-    roots = header.get("roots")
-    commit = blocks.get(roots[0]) if isinstance(roots, list) and roots else None
-    if not isinstance(commit, dict):
-        raise SourceError("has no commit block for its root", file=where, hint=_HINT_AGAIN)
-    did = commit.get("did")
-    if not isinstance(did, str) or not did.startswith("did:") or not commit.get("data"):
-        raise SourceError("has a commit with no DID or no data", file=where, hint=_HINT_AGAIN)
-    problems: list[Problem] = []
-    entries = _walk_tree(blocks, commit["data"], where, problems)
-    records: list[tuple[str, Any]] = []
-    for key, cid in entries:
-        if cid in blocks:
-            records.append((key, blocks[cid]))
+    name = cars[0]
+    local = _local_file(container, name)
+    with contextlib.ExitStack() as stack:
+        stream = stack.enter_context(container.open(name))
+        target: IO[bytes]
+        if local is None:
+            # A zip member can only be read front to back: keep a copy to read blocks from.
+            target = stack.enter_context(tempfile.TemporaryFile(prefix="amity-", suffix=SUFFIX))
+            stream = _Copying(stream, target)
         else:
-            problems.append(Problem(where, key, "record is missing from the file", _HINT_AGAIN))
-    return did, records, problems
+            target = stack.enter_context(local.open("rb"))
+        yield from _read(stream, _positional(target), container.describe(name))
 
 
-def _verify_blocks(blocks: dict[bytes, Any], where: str) -> None:
-    """Raise SourceError when a block's content does not hash to its CID."""
-    encode = libipld.encode_dag_cbor
-    sha256 = hashlib.sha256
-    for cid, block in blocks.items():
-        if cid[:4] == _SHA256_DAG_CBOR:
-            digest = cid[4:]
-        else:
-            multihash = libipld.decode_cid(cid)["hash"]
-            if multihash["code"] != 0x12:
-                continue  # not SHA-256: cannot check here, and repositories use SHA-256
-            digest = multihash["digest"]
-        if sha256(encode(block)).digest() != digest:
-            raise SourceError(
-                f"has a block whose content does not match its CID {libipld.encode_cid(cid)}",
-                file=where,
-                hint=_HINT_AGAIN,
-            )
+def _car_members(container: Container) -> list[str]:
+    return [name for name in container.names() if name.lower().endswith(SUFFIX)]
 
 
-def _walk_tree(
-    blocks: dict[bytes, Any], root: bytes, where: str, problems: list[Problem]
-) -> list[tuple[str, bytes]]:
-    """Return the (key, record CID) entries of the Merkle Search Tree at ``root``, in key order."""
-    entries: list[tuple[str, bytes]] = []
-
-    def visit(cid: bytes) -> None:
-        node = blocks.get(cid)
-        if not isinstance(node, dict) or not isinstance(node.get("e"), list):
-            reason = "is missing from the file" if node is None else "is not a tree node"
-            problems.append(
-                Problem(
-                    where,
-                    f"tree node {libipld.encode_cid(cid)}",
-                    reason,
-                    "The records under this part of the tree were skipped.",
-                )
-            )
-            return
-        if node.get("l"):
-            visit(node["l"])
-        key = b""
-        try:
-            for entry in node["e"]:
-                key = key[: entry["p"]] + entry["k"]
-                entries.append((key.decode("utf-8", "replace"), entry["v"]))
-                if entry.get("t"):
-                    visit(entry["t"])
-        except (KeyError, TypeError):
-            raise SourceError("has a damaged tree node", file=where, hint=_HINT_AGAIN) from None
-
-    visit(root)
-    return entries
+def _local_file(container: Container, name: str) -> Path | None:
+    """Return the file on disk that holds member ``name``, or None when it lies in a zip."""
+    # Mirrors how Container names members: relative to a folder, or the one file it was given.
+    if container.path.is_dir():
+        return container.path / name
+    return None if zipfile.is_zipfile(container.path) else container.path
 
 
-class _BytesReader:
-    """Read from bytes in memory through the ``Readable`` protocol."""
+def _positional(handle: IO[bytes]) -> car.ReadAt:
+    """Return a function reading ``length`` bytes at ``offset`` of ``handle``'s file.
 
-    def __init__(self, data: bytes) -> None:
-        self._data = memoryview(data)
-        self._offset = 0
+    ``os.pread`` leaves the file's shared offset alone, so reading stays right when the import
+    forks a second process that inherits the file.
+    """
+    if hasattr(os, "pread"):
+        return functools.partial(os.pread, handle.fileno())
+
+    def read_at(length: int, offset: int) -> bytes:
+        handle.seek(offset)
+        return handle.read(length)
+
+    return read_at
+
+
+class _Copying:
+    """Read a stream while writing what was read to a file, complete once the stream ends."""
+
+    def __init__(self, stream: Readable, copy: IO[bytes]) -> None:
+        self._stream = stream
+        self._copy = copy
 
     def read(self, size: int = -1, /) -> bytes:
-        end = len(self._data) if size < 0 else self._offset + size
-        chunk = bytes(self._data[self._offset : end])
-        self._offset += len(chunk)
-        return chunk
+        data = self._stream.read(size)
+        self._copy.write(data)
+        if not data:
+            # The copy is read by position, past the buffer: it must all be on file now.
+            self._copy.flush()
+        return data
+
+
+def _read(stream: Readable, read_at: car.ReadAt, where: str) -> Iterator[Record]:
+    """Yield the records of the repository CAR read from ``stream``, then from ``read_at``."""
+    try:
+        header, index = car.scan(stream)
+        blocks = car.BlockFile(index, read_at)
+        did, root = _commit(blocks, header, where)
+        yield from _RepositoryReader(did, blocks, where).read(root)
+    except car.NotACar:
+        raise SourceError(
+            "is not a CAR file (a Bluesky repository export)", file=where, hint=_HINT_EXPORT
+        ) from None
+    except car.CarError as error:
+        raise SourceError(error.reason, file=where, hint=_HINT_AGAIN) from None
+
+
+def _commit(blocks: car.BlockFile, header: dict[str, Any], where: str) -> tuple[str, bytes]:
+    """Return the DID of the repository and the root of its tree, from the commit block."""
+    roots = header.get("roots")
+    head = roots[0] if isinstance(roots, list) and roots else None
+    commit = blocks.decode(head) if isinstance(head, bytes) else None
+    if not isinstance(commit, dict):
+        raise SourceError("has no commit block for its root", file=where, hint=_HINT_AGAIN)
+    did, data = commit.get("did"), commit.get("data")
+    if (
+        not isinstance(did, str)
+        or not did.startswith("did:")
+        or not isinstance(data, bytes)
+        or not data
+    ):
+        raise SourceError("has a commit with no DID or no data", file=where, hint=_HINT_AGAIN)
+    return did, data
 
 
 class _RepositoryReader:
     """Normalise the records of one repository, announcing each account before its first use."""
 
-    def __init__(self, did: str, records: list[tuple[str, Any]], where: str) -> None:
+    def __init__(self, did: str, blocks: car.BlockFile, where: str) -> None:
         self.reader = RecordReader(did)
-        self.records = records
+        self.blocks = blocks
         self.where = where
         self.seen = {did}
         self.handlers: dict[str, Callable[[str, dict[str, Any]], list[Post | Interaction]]] = {
@@ -232,28 +197,46 @@ class _RepositoryReader:
             # Blocks are known but amity has no block edge; they are skipped without a problem.
             BLOCK: lambda key, record: [],
         }
+        self.subtrees_missing: list[Problem] = []
+        self.records_missing: list[Problem] = []
 
-    def read(self, problems: list[Problem]) -> Iterator[Record]:
+    def read(self, root: bytes) -> Iterator[Record]:
         """Yield the owner, then each record's accounts, posts and interactions, then problems."""
-        yield self._owner()
+        yield self._owner(root)
         unknown: Counter[str] = Counter()
         handlers = self.handlers
-        for key, record in self.records:
+        for key, cid in mst.walk(self.blocks, root, self._subtree_missing):
             collection = key.split("/", 1)[0]
             handler = handlers.get(collection)
             if handler is None:
                 unknown[collection] += 1
+                self._check_held(key, cid)
                 continue
-            if not isinstance(record, dict):
+            record = self.blocks.decode(cid)
+            if record is None:
+                self._record_missing(key)
+            elif not isinstance(record, dict):
                 yield Problem(self.where, key, "is not a record (a map)", _HINT_SKIPPED)
-                continue
-            try:
-                produced = handler(key, record)
-            except ItemError as error:
-                yield Problem(self.where, key, error.reason, _HINT_SKIPPED)
-                continue
-            yield from self._new_accounts(produced)
-            yield from produced
+            else:
+                yield from self._normalised(handler, key, record)
+        yield from self._unknown(unknown)
+        yield from self.subtrees_missing
+        yield from self.records_missing
+
+    def _normalised(
+        self,
+        handler: Callable[[str, dict[str, Any]], list[Post | Interaction]],
+        key: str,
+        record: dict[str, Any],
+    ) -> list[Record]:
+        """Return a record's new accounts, posts and interactions, or the problem with it."""
+        try:
+            produced = handler(key, record)
+        except ItemError as error:
+            return [Problem(self.where, key, error.reason, _HINT_SKIPPED)]
+        return [*self._new_accounts(produced), *produced]
+
+    def _unknown(self, unknown: Counter[str]) -> Iterator[Problem]:
         for collection, count in sorted(unknown.items()):
             noun = "record" if count == 1 else "records"
             yield Problem(
@@ -262,15 +245,28 @@ class _RepositoryReader:
                 "unknown record type, skipped",
                 _HINT_SKIPPED,
             )
-        yield from problems
+
+    def _check_held(self, key: str, cid: bytes) -> None:
+        """Note a record the file lacks, though its collection is skipped unread."""
+        if not self.blocks.holds(cid):
+            self._record_missing(key)
+
+    def _record_missing(self, key: str) -> None:
+        problem = Problem(self.where, key, "record is missing from the file", _HINT_AGAIN)
+        self.records_missing.append(problem)
+
+    def _subtree_missing(self, cid: bytes, reason: str) -> None:
+        item = f"tree node {libipld.encode_cid(cid)}"
+        self.subtrees_missing.append(Problem(self.where, item, reason, _HINT_SUBTREE))
 
     def _post(self, key: str, record: dict[str, Any]) -> list[Post | Interaction]:
         post, edges = self.reader.post(key, record)
         return [post, *edges]
 
-    def _owner(self) -> Account:
+    def _owner(self, root: bytes) -> Account:
         did = self.reader.did
-        profile = next((r for k, r in self.records if k == f"{PROFILE}/self"), None)
+        found = mst.find(self.blocks, root, f"{PROFILE}/self")
+        profile = self.blocks.decode(found) if found else None
         fields = profile if isinstance(profile, dict) else {}
         name, bio = fields.get("displayName"), fields.get("description")
         return Account(
@@ -283,7 +279,9 @@ class _RepositoryReader:
             raw=json_safe(profile) if isinstance(profile, dict) else None,
         )
 
-    def _new_accounts(self, produced: list[Post | Interaction]) -> Iterator[Account]:
+    def _new_accounts(self, produced: list[Post | Interaction]) -> list[Account]:
+        """Return the accounts ``produced`` names that no earlier record did."""
+        new = []
         for item in produced:
             if isinstance(item, Interaction) and item.target is not None:
                 refs = [item.target]
@@ -295,4 +293,5 @@ class _RepositoryReader:
             for account in refs:
                 if account.platform_id and account.platform_id not in self.seen:
                     self.seen.add(account.platform_id)
-                    yield Account("bluesky", account.platform_id)
+                    new.append(Account("bluesky", account.platform_id))
+        return new

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -106,11 +106,11 @@ class RecordReader:
     """Read the records of one repository, owned by ``did``."""
 
     did: str
+    owner: AccountRef = field(init=False, compare=False)
+    """The reference to the repository's owner, made once: every record names it."""
 
-    @property
-    def owner(self) -> AccountRef:
-        """Return the reference to the repository's owner."""
-        return ref(self.did)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "owner", ref(self.did))
 
     def like(self, key: str, record: dict[str, Any]) -> Interaction:
         """Return the like edge of an ``app.bsky.feed.like`` record."""

@@ -78,6 +78,14 @@ class NotFound(AmityError):
     """A named thing (person, account, post) is not in the store."""
 
 
+class AmbiguousName(AmityError):
+    """A name given on the command line fits more than one thing in the store."""
+
+
+class IdentityConflict(AmityError):
+    """Accounts cannot be merged into one person, split or kept apart as asked."""
+
+
 def _rebuild(kind: type[AmityError], state: dict[str, Any]) -> AmityError:
     """Recreate a pickled error from its attributes."""
     error = kind.__new__(kind)

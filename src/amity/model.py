@@ -31,6 +31,10 @@ INTERACTION_KINDS: tuple[InteractionKind, ...] = (
 )
 
 
+AccountKey = tuple[Platform, str]
+"""An account's natural key, (platform, platform id): the same in every store, across imports."""
+
+
 @dataclass(frozen=True, slots=True)
 class AccountRef:
     """Name an account by its stable platform id, with whatever handle the source gave."""
@@ -61,6 +65,19 @@ class Account:
     def ref(self) -> AccountRef:
         """Return the reference other records use to point at this account."""
         return AccountRef(self.platform, self.platform_id, self.handle, self.display_name)
+
+    @property
+    def key(self) -> AccountKey:
+        """Return the account's natural key: its platform and its id there."""
+        return (self.platform, self.platform_id)
+
+
+@dataclass(frozen=True, slots=True)
+class PersonAccount:
+    """An account together with the person amity files it under (``None``: not filed yet)."""
+
+    account: Account
+    person_id: int | None
 
 
 @dataclass(frozen=True, slots=True)

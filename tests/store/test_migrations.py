@@ -11,7 +11,7 @@ from amity.store import migrate
 from amity.store.schema import metadata
 
 TABLES = {"accounts", "people", "posts", "post_payloads", "interactions", "threads", "import_runs",
-          "circle_pins", "person_notes", "person_tags"}  # fmt: skip
+          "circle_pins", "person_notes", "person_tags", "identity_decisions"}  # fmt: skip
 
 
 def _check_round_trip(engine: Engine) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from amity.cli import archives, db, demo
+from amity.cli import archives, db, demo, people
 
 app = typer.Typer(
     name="amity",
@@ -17,6 +17,7 @@ app.command("init")(db.init)
 app.command("import")(archives.import_command)
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
+app.add_typer(people.app, name="people")
 
 
 def main() -> None:

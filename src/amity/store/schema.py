@@ -10,11 +10,13 @@ from __future__ import annotations
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Column,
     ForeignKey,
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -186,3 +188,21 @@ person_tags = Table(
     Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
     Column("tag", String(64), primary_key=True),
 )
+
+identity_decisions = Table(
+    "identity_decisions",
+    metadata,
+    Column("first_platform", String(16), nullable=False),
+    Column("first_platform_id", String(512), nullable=False),
+    Column("second_platform", String(16), nullable=False),
+    Column("second_platform_id", String(512), nullable=False),
+    Column("decision", String(8), nullable=False),
+    Column("decided_at", BigInteger, nullable=False),
+    PrimaryKeyConstraint(
+        "first_platform", "first_platform_id", "second_platform", "second_platform_id"
+    ),
+    CheckConstraint("decision IN ('merged', 'rejected')", name="decision"),
+)
+"""What the user decided about two accounts being one person: ``rejected`` (never suggest them
+again) or ``merged``. Accounts are named by their natural keys, the pair in sorted order, so a
+decision outlives any store id and holds across re-imports."""

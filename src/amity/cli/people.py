@@ -1,0 +1,226 @@
+"""`amity people ...`: which accounts are one person; merge, split and reject, only when asked."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy import Engine
+
+from amity.cli.common import (
+    DebugOption,
+    JsonOption,
+    WorkspaceOption,
+    err,
+    friendly_errors,
+    out,
+    print_json,
+    settings_for,
+)
+from amity.config import require_workspace
+from amity.errors import IdentityConflict
+from amity.insight.identity import DEFAULT_MIN_SCORE, Suggestion, suggest_identities
+from amity.model import Account, PersonAccount
+from amity.store import open_store
+from amity.store.lookup import account_label, get_account_named
+from amity.store.migrate import require_current
+from amity.store.people import (
+    list_person_accounts,
+    list_rejected_pairs,
+    merge_accounts,
+    reject_suggestion,
+    split_account,
+)
+
+app = typer.Typer(
+    help="People and their accounts: which accounts are one person.", no_args_is_help=True
+)
+
+AccountsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Accounts as NETWORK:HANDLE (mastodon:ana@mastodon.social, x:ana) or NETWORK:ID,"
+        " as `amity people suggestions` shows them.",
+        show_default=False,
+    ),
+]
+AccountArgument = Annotated[
+    str, typer.Argument(help="An account as NETWORK:HANDLE or NETWORK:ID.", show_default=False)
+]
+
+
+def _engine(workspace: Path | None) -> Engine:
+    """Open the workspace's store, failing clearly unless it exists and its schema is current."""
+    settings = settings_for(workspace)
+    require_workspace(settings)
+    engine = open_store(settings)
+    require_current(engine)
+    return engine
+
+
+@app.command("suggestions")
+@friendly_errors
+def suggestions(
+    workspace: WorkspaceOption = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most N.")] = 50,
+    min_score: Annotated[
+        float,
+        typer.Option("--min-score", min=0.0, max=1.0, help="Show suggestions scored this or more."),
+    ] = DEFAULT_MIN_SCORE,
+    json: JsonOption = False,
+    debug: DebugOption = False,
+) -> None:
+    """List accounts on different networks that may be one person, with the evidence.
+
+    Nothing is merged: confirm a suggestion with `amity people merge`, or turn it down for good
+    with `amity people reject`.
+
+    Example: amity people suggestions --min-score 0.3 --limit 20
+    """
+    engine = _engine(workspace)
+    with engine.connect() as connection:
+        accounts = list_person_accounts(connection)
+        rejected = list_rejected_pairs(connection)
+    found = suggest_identities(accounts, rejected, min_score=min_score)[:limit]
+    if json:
+        print_json([_suggestion_data(suggestion) for suggestion in found])
+        return
+    _show_suggestions(found)
+
+
+@app.command("merge")
+@friendly_errors
+def merge(
+    accounts: AccountsArgument,
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Make these accounts (and every account of their people) one person.
+
+    Example: amity people merge mastodon:ana@mastodon.social x:ana
+    """
+    engine = _engine(workspace)
+    with engine.begin() as connection:
+        keys = list(dict.fromkeys(get_account_named(connection, name).key for name in accounts))
+        if len(keys) < 2:
+            raise IdentityConflict(
+                "name at least two different accounts to merge",
+                hint="Example: amity people merge mastodon:ana@mastodon.social x:ana",
+            )
+        merged = merge_accounts(connection, keys=keys, now=int(time.time()))
+    names = ", ".join(_who(account) for account in merged.accounts)
+    if not merged.people_merged:
+        err.print(f"Nothing to do: these accounts are one person already: {escape(names)}.")
+        return
+    err.print(f"One person now has {len(merged.accounts)} accounts: {escape(names)}.")
+    err.print("[dim]Undo with `amity people split ACCOUNT`.[/]")
+
+
+@app.command("reject")
+@friendly_errors
+def reject(
+    first: AccountArgument,
+    second: AccountArgument,
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Say that two accounts are not one person; amity will not suggest them again.
+
+    Example: amity people reject mastodon:ana@mastodon.social x:ana_r
+    """
+    engine = _engine(workspace)
+    with engine.begin() as connection:
+        left = get_account_named(connection, first)
+        right = get_account_named(connection, second)
+        reject_suggestion(connection, first=left.key, second=right.key, now=int(time.time()))
+    pair = f"{_who(left)} and {_who(right)}"
+    err.print(f"Kept apart: {escape(pair)} will not be suggested as one person again.")
+
+
+@app.command("split")
+@friendly_errors
+def split(
+    account: AccountArgument,
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Give an account a person of its own again, kept apart from the accounts it was merged with.
+
+    Example: amity people split x:ana_r
+    """
+    engine = _engine(workspace)
+    with engine.begin() as connection:
+        named = get_account_named(connection, account)
+        done = split_account(connection, key=named.key, now=int(time.time()))
+    others = ", ".join(_who(other) for other in done.kept_apart_from)
+    message = f"{_who(done.account)} is a person of its own again, kept apart from {others}."
+    err.print(escape(message))
+
+
+def _who(account: Account) -> str:
+    """Return an account's name, with its display name where known, as plain text."""
+    label = account_label(account)
+    return f"{label} ({account.display_name})" if account.display_name else label
+
+
+def _show_suggestions(found: list[Suggestion]) -> None:
+    if not found:
+        err.print("No suggestions. Lower --min-score to see weaker ones.")
+        return
+    table = Table(header_style="bold", show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("accounts", overflow="fold")
+    table.add_column("score", justify="right")
+    table.add_column("evidence")
+    for number, suggestion in enumerate(found, 1):
+        accounts = "\n".join(_account_cell(item) for item in (suggestion.first, suggestion.second))
+        evidence = "\n".join(
+            f"{'−' if item.weight < 0 else '+'} {escape(item.text)}" for item in suggestion.evidence
+        )
+        score = f"{suggestion.score:.2f}\n[dim]{suggestion.confidence}[/]"
+        table.add_row(str(number), accounts, score, evidence)
+    out.print(table)
+    first = found[0]
+    err.print(
+        f"[dim]Merge one: amity people merge {_label(first.first)} {_label(first.second)}"
+        "\nTurn one down for good: amity people reject ACCOUNT ACCOUNT[/]"
+    )
+
+
+def _account_cell(item: PersonAccount) -> str:
+    name = escape(item.account.display_name or "")
+    return f"{escape(_label(item))}\n[dim]{name}[/]" if name else escape(_label(item))
+
+
+def _label(item: PersonAccount) -> str:
+    return account_label(item.account)
+
+
+def _suggestion_data(suggestion: Suggestion) -> dict[str, Any]:
+    return {
+        "first": _account_data(suggestion.first),
+        "second": _account_data(suggestion.second),
+        "score": suggestion.score,
+        "confidence": suggestion.confidence,
+        "evidence": [
+            {"kind": item.kind, "text": item.text, "weight": item.weight}
+            for item in suggestion.evidence
+        ],
+        "merge": f"amity people merge {_label(suggestion.first)} {_label(suggestion.second)}",
+    }
+
+
+def _account_data(item: PersonAccount) -> dict[str, Any]:
+    account = item.account
+    return {
+        "name": account_label(account),
+        "platform": account.platform,
+        "platform_id": account.platform_id,
+        "handle": account.handle,
+        "display_name": account.display_name,
+        "person_id": item.person_id,
+    }

@@ -102,7 +102,7 @@ def test_reading_in_a_second_process_stores_the_same(tmp_path: Path, zipped: boo
     stores = []
     for parallel in (True, False):
         store = open_store(load_settings(tmp_path / f"store-{parallel}", environ={}), create=True)
-        import_archives(store, [export], parallel=parallel)
+        import_archives(store, [export], parallel=parallel, clock=lambda: 1_700_000_000.0)
         stores.append(without_run_times(snapshot(store)))
         store.dispose()
     assert stores[0] == stores[1]

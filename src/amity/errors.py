@@ -74,6 +74,10 @@ class WrongAccount(AmityError):
     """The archive belongs to another account than the workspace's own on that platform."""
 
 
+class UsageError(AmityError):
+    """A command was given options that do not fit together."""
+
+
 class NotFound(AmityError):
     """A named thing (person, account, post) is not in the store."""
 

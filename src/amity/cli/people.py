@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,11 +23,11 @@ from amity.cli.common import (
     settings_for,
 )
 from amity.config import require_workspace
-from amity.errors import IdentityConflict
+from amity.errors import IdentityConflict, UsageError
 from amity.insight.identity import DEFAULT_MIN_SCORE, Suggestion, suggest_identities
 from amity.model import Account, PersonAccount
-from amity.store import open_store
-from amity.store.lookup import account_label, get_account_named
+from amity.store import knowledge, open_store
+from amity.store.lookup import account_label, get_account_named, get_person_named
 from amity.store.migrate import require_current
 from amity.store.people import (
     list_person_accounts,
@@ -48,6 +49,7 @@ AccountsArgument = Annotated[
         show_default=False,
     ),
 ]
+CIRCLE_COUNT = 4
 AccountArgument = Annotated[
     str, typer.Argument(help="An account as NETWORK:HANDLE or NETWORK:ID.", show_default=False)
 ]
@@ -159,6 +161,124 @@ def split(
     others = ", ".join(_who(other) for other in done.kept_apart_from)
     message = f"{_who(done.account)} is a person of its own again, kept apart from {others}."
     err.print(escape(message))
+
+
+PersonArgument = Annotated[
+    str,
+    typer.Argument(
+        help="A person: one of their accounts (x:ana, @ana), their name, or #NUMBER.",
+        show_default=False,
+    ),
+]
+
+
+@app.command("pin")
+@friendly_errors
+def pin(
+    person: PersonArgument,
+    circle: Annotated[
+        int | None,
+        typer.Argument(
+            min=1, max=CIRCLE_COUNT, help="1 is the innermost circle.", show_default=False
+        ),
+    ] = None,
+    unpin: Annotated[bool, typer.Option("--unpin", help="Let amity place them again.")] = False,
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Put a person in a circle by hand; the pin wins over what amity works out, for good.
+
+    Example: amity people pin x:ana 1
+    """
+    if (circle is None) == (not unpin):
+        raise UsageError(
+            "give a circle (1 to 4) or --unpin, one of the two",
+            hint="Example: amity people pin x:ana 1",
+        )
+    engine = _engine(workspace)
+    with engine.begin() as connection:
+        person_id, name = get_person_named(connection, person)
+        knowledge.set_circle_pin(connection, person_id=person_id, circle=circle, now=_now())
+    if circle is None:
+        err.print(f"{escape(name)} is no longer pinned; amity places them by how you talk.")
+    else:
+        err.print(f"{escape(name)} is pinned to circle {circle}.")
+
+
+@app.command("note")
+@friendly_errors
+def note(
+    person: PersonArgument,
+    text: Annotated[str, typer.Argument(help="What to remember.", show_default=False)],
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write down something about a person; `amity people show` lists it.
+
+    Example: amity people note x:ana "Moving to Lisbon in spring; ask about the studio."
+    """
+    engine = _engine(workspace)
+    with engine.begin() as connection:
+        person_id, name = get_person_named(connection, person)
+        knowledge.add_note(connection, person_id=person_id, kind="note", text=text, now=_now())
+    err.print(f"Noted for {escape(name)}.")
+
+
+@app.command("met")
+@friendly_errors
+def met(
+    person: PersonArgument,
+    where: Annotated[str | None, typer.Option("--where", help="Where you met.")] = None,
+    when: Annotated[
+        datetime | None,
+        typer.Option("--when", formats=["%Y-%m-%d"], help="The day, YYYY-MM-DD."),
+    ] = None,
+    text: Annotated[str, typer.Option("--note", help="Anything else about it.")] = "",
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Remember meeting a person face to face: where, when, and a word about it.
+
+    Example: amity people met x:ana --where "Bristol zine fair" --when 2026-05-02
+    """
+    engine = _engine(workspace)
+    day = None if when is None else when.date().isoformat()
+    with engine.begin() as connection:
+        person_id, name = get_person_named(connection, person)
+        knowledge.add_note(
+            connection, person_id=person_id, kind="met", text=text, now=_now(), place=where,
+            happened_on=day,
+        )  # fmt: skip
+    err.print(f"Met {escape(name)}" + (f" at {escape(where)}" if where else "") + ": noted.")
+
+
+@app.command("tag")
+@friendly_errors
+def tag(
+    person: PersonArgument,
+    tags: Annotated[list[str], typer.Argument(help="Tags to add.", show_default=False)],
+    remove: Annotated[bool, typer.Option("--remove", help="Take these tags off.")] = False,
+    workspace: WorkspaceOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Tag a person (or take tags off with --remove); `amity people list --tag` filters by them.
+
+    Example: amity people tag x:ana printmaking bristol
+    """
+    engine = _engine(workspace)
+    cleaned = sorted({t.strip().lower() for t in tags if t.strip()})
+    with engine.begin() as connection:
+        person_id, name = get_person_named(connection, person)
+        if remove:
+            knowledge.remove_tags(connection, person_id=person_id, tags=cleaned)
+        else:
+            knowledge.add_tags(connection, person_id=person_id, tags=cleaned)
+        now_tagged = knowledge.get_tags(connection).get(person_id, [])
+    err.print(f"{escape(name)}: {escape(', '.join(now_tagged)) or 'no tags'}.")
+
+
+def _now() -> int:
+    return int(time.time())
 
 
 def _who(account: Account) -> str:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, func, or_, select
 
 from amity.errors import AmbiguousName, NotFound
 from amity.model import Account, Platform
-from amity.store.schema import accounts
+from amity.store.schema import accounts, people
 
 NETWORKS: dict[str, Platform] = {"mastodon": "mastodon", "twitter": "twitter", "x": "twitter",
                                  "bluesky": "bluesky", "bsky": "bluesky"}  # fmt: skip
@@ -33,10 +33,7 @@ def account_label(account: Account) -> str:
 
 def get_account_named(connection: Connection, name: str) -> Account:
     """Return the one account ``name`` means; fail when none or several fit."""
-    network, _, rest = name.partition(":")
-    platform = NETWORKS.get(network.lower()) if rest else None
-    wanted = (rest if platform else name).strip()
-    rows = _matching(connection, platform, wanted)
+    rows = _account_rows(connection, name)
     if not rows:
         raise NotFound(f"no account named {name!r} in the store", hint=NAME_HINT)
     if len(rows) > 1:
@@ -47,6 +44,53 @@ def get_account_named(connection: Connection, name: str) -> Account:
             hint="Name one with its network and full handle, as listed.",
         )
     return account_from_row(rows[0])
+
+
+PERSON_HINT = (
+    "Name a person by one of their accounts (mastodon:ana@mastodon.social, x:ana, @ana), by"
+    " their name as `amity people list` shows it, or by their number there (#12)."
+)
+
+
+def get_person_named(connection: Connection, name: str) -> tuple[int, str]:
+    """Return the id and name of the one person ``name`` means; fail when none or several fit.
+
+    A person is named by their number (``#12``), by one of their accounts, or by their name.
+    """
+    wanted = name.strip()
+    if wanted.startswith("#") and wanted[1:].isdigit():
+        found = _people_where(connection, people.c.id == int(wanted[1:]))
+    else:
+        by_account = _people_where(
+            connection,
+            people.c.id.in_([row.person_id for row in _account_rows(connection, wanted)]),
+        )
+        found = by_account or _people_where(
+            connection, func.lower(people.c.display_name) == wanted.lower()
+        )
+    if not found:
+        raise NotFound(f"no person named {name!r} in the store", hint=PERSON_HINT)
+    if len(found) > 1:
+        shown = ", ".join(f"#{pid} {label}" for pid, label in found[:SHOWN])
+        more = f" and {len(found) - SHOWN} more" if len(found) > SHOWN else ""
+        raise AmbiguousName(
+            f"{name!r} fits {len(found)} people: {shown}{more}",
+            hint="Name one by their number, as listed, or by an account with its network.",
+        )
+    return found[0]
+
+
+def _account_rows(connection: Connection, name: str) -> list[Any]:
+    network, _, rest = name.partition(":")
+    platform = NETWORKS.get(network.lower()) if rest else None
+    return _matching(connection, platform, (rest if platform else name).strip())
+
+
+def _people_where(connection: Connection, condition: Any) -> list[tuple[int, str]]:
+    rows = connection.execute(
+        select(people.c.id, people.c.display_name).where(condition).order_by(people.c.id)
+    )
+    return [(int(pid), label or f"#{pid}") for pid, label in rows]
 
 
 def account_from_row(row: Any) -> Account:

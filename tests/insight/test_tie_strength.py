@@ -1,0 +1,96 @@
+"""Tie strength on hand-built histories where the right order is obvious, and its explanation."""
+
+from __future__ import annotations
+
+import numpy as np
+from tests.insight.builders import DAY, T0, events_from, every
+
+from amity.insight.events import Events
+from amity.insight.explanation import describe_tie, explain_tie, tie_at, ties_of
+from amity.insight.ties import TieTable, tie_table
+from amity.model import InteractionKind
+
+NOW = T0 + 100 * DAY
+
+
+def _strength(table: TieTable, events: Events, ego: str, other: str) -> float:
+    rows = table.rows_of(events.node(ego))
+    found = np.flatnonzero(table.other[rows] == events.node(other))
+    return float(table.strength[rows][found[0]])
+
+
+def test_a_dm_heavy_two_way_tie_outranks_a_like_only_one() -> None:
+    rows = every("me", "kim", start=T0, end=T0 + 60 * DAY, step=6 * DAY, kind="dm")
+    rows += every("kim", "me", start=T0 + 3 * DAY, end=T0 + 60 * DAY, step=6 * DAY, kind="dm")
+    rows += every("me", "fan", start=T0, end=T0 + 60 * DAY, step=2 * DAY, kind="like")
+    rows += [("me", "kim", T0 + 90 * DAY, "dm"), ("me", "fan", T0 + 90 * DAY + 1, "like")]
+    events = events_from(rows)
+    table = tie_table(events, now=NOW)
+    assert _strength(table, events, "me", "kim") > _strength(table, events, "me", "fan")
+    assert [events.labels[t.other] for t in ties_of(table, events.node("me"))] == ["kim", "fan"]
+
+
+def test_both_ways_beats_one_way_and_recent_beats_old() -> None:
+    rows = every("me", "two", start=T0, end=T0 + 40 * DAY, step=4 * DAY)
+    rows += every("two", "me", start=T0 + DAY, end=T0 + 40 * DAY, step=4 * DAY)
+    rows += every("me", "one", start=T0, end=T0 + 40 * DAY, step=2 * DAY)
+    rows += [("me", "two", NOW - DAY, "reply"), ("me", "one", NOW - DAY + 1, "reply")]
+    rows += every("me", "old", start=T0, end=T0 + 10 * DAY, step=DAY)
+    rows += every("me", "new", start=NOW - 20 * DAY, end=NOW - 10 * DAY, step=DAY)
+    rows += [("me", "old", NOW - 5 * DAY, "reply"), ("me", "new", NOW - 5 * DAY + 1, "reply")]
+    events = events_from(rows)
+    table = tie_table(events, now=NOW)
+    assert _strength(table, events, "me", "two") > _strength(table, events, "me", "one")
+    assert _strength(table, events, "me", "new") > _strength(table, events, "me", "old")
+
+
+def test_every_tie_is_seen_from_both_sides_with_one_strength() -> None:
+    events = events_from([("a", "b", T0, "reply"), ("b", "c", T0 + 1, "dm")])
+    table = tie_table(events, now=NOW)
+    assert len(table) == 4
+    seen = {
+        (events.labels[e], events.labels[o]) for e, o in zip(table.ego, table.other, strict=True)
+    }
+    assert seen == {("a", "b"), ("b", "a"), ("b", "c"), ("c", "b")}
+    assert _strength(table, events, "a", "b") == _strength(table, events, "b", "a")
+
+
+def test_events_after_now_are_ignored() -> None:
+    events = events_from([("a", "b", T0, "reply"), ("a", "c", NOW + DAY, "reply")])
+    table = tie_table(events, now=NOW)
+    assert len(table) == 2
+
+
+def test_the_explanation_gives_the_numbers() -> None:
+    rows: list[tuple[str, str, int, InteractionKind]] = [
+        ("kim", "me", NOW - 30 * DAY, "dm"),
+        ("me", "kim", NOW - 30 * DAY + 600, "dm"),
+        ("kim", "me", NOW - 30 * DAY + 1200, "dm"),
+        ("me", "kim", NOW - 10 * DAY, "reply"),
+        ("me", "kim", NOW - 2 * DAY, "reply"),
+        ("me", "kim", NOW - 200 * DAY, "mention"),
+    ]
+    events = events_from(rows)
+    table = tie_table(events, now=NOW)
+    me = events.node("me")
+    tie = tie_at(table, table.rows_of(me).start)
+    assert (tie.sent, tie.received, tie.conversations, tie.started_by_other) == (4, 2, 4, 1)
+    assert tie.turns == 2
+    facts = explain_tie(tie)
+    assert facts.recent_total == 5 and facts.recent_kinds == (("dm", 3), ("reply", 2))
+    assert round(facts.days_since_last) == 2 and round(facts.known_days) == 200
+    assert describe_tie(facts) == (
+        "5 interactions both ways in the last 90 days (3 DMs and 2 replies); "
+        "last talked 2 days ago; they started 25% of your 4 conversations; "
+        "2 back-and-forth turns; you usually talk every 20 days; known for 7 months; "
+        "4 from you and 2 from them in all"
+    )
+
+
+def test_the_same_input_gives_the_same_table() -> None:
+    rows = every("a", "b", start=T0, end=T0 + 50 * DAY, step=3 * DAY)
+    rows += every("c", "a", start=T0 + 5, end=T0 + 50 * DAY, step=5 * DAY, kind="boost")
+    first = tie_table(events_from(rows), now=NOW)
+    second = tie_table(events_from(list(reversed(rows))), now=NOW)
+    for name in ("ego", "other", "strength", "frequency", "pair", "ego_start"):
+        assert np.array_equal(getattr(first, name), getattr(second, name))

@@ -12,9 +12,12 @@ import orjson
 import typer
 from rich.console import Console
 from rich.markup import escape
+from sqlalchemy import Engine
 
-from amity.config import Settings, load_settings
+from amity.config import Settings, load_settings, require_workspace
 from amity.errors import AmityError
+from amity.store import open_store
+from amity.store.migrate import require_current
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -38,6 +41,15 @@ DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback o
 def settings_for(workspace: Path | None) -> Settings:
     """Resolve the settings of a command from its --workspace option and the environment."""
     return load_settings(workspace)
+
+
+def open_current_store(workspace: Path | None) -> Engine:
+    """Open the workspace's store, failing clearly unless it exists and its schema is current."""
+    settings = settings_for(workspace)
+    require_workspace(settings)
+    engine = open_store(settings)
+    require_current(engine)
+    return engine
 
 
 def print_json(data: Any) -> None:

@@ -1,34 +1,32 @@
-"""`amity people ...`: which accounts are one person; merge, split and reject, only when asked."""
+"""`amity people ...`: which accounts are one person (merge, split, reject, only when asked), and
+what the user knows of people (pins, notes, meetings, tags)."""
 
 from __future__ import annotations
 
 import time
 from datetime import datetime
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
 from rich.table import Table
-from sqlalchemy import Engine
 
+from amity.cli.circles import evaluate_command, list_drifting, list_people, show_person
 from amity.cli.common import (
     DebugOption,
     JsonOption,
     WorkspaceOption,
     err,
     friendly_errors,
+    open_current_store,
     out,
     print_json,
-    settings_for,
 )
-from amity.config import require_workspace
 from amity.errors import IdentityConflict, UsageError
 from amity.insight.identity import DEFAULT_MIN_SCORE, Suggestion, suggest_identities
 from amity.model import Account, PersonAccount
-from amity.store import knowledge, open_store
+from amity.store import knowledge
 from amity.store.lookup import account_label, get_account_named, get_person_named
-from amity.store.migrate import require_current
 from amity.store.people import (
     list_person_accounts,
     list_rejected_pairs,
@@ -38,8 +36,13 @@ from amity.store.people import (
 )
 
 app = typer.Typer(
-    help="People and their accounts: which accounts are one person.", no_args_is_help=True
+    help="Your people: circles, drifting ties, what you know of them, which accounts are one.",
+    no_args_is_help=True,
 )
+app.command("list")(list_people)
+app.command("show")(show_person)
+app.command("drifting")(list_drifting)
+app.command("evaluate")(evaluate_command)
 
 AccountsArgument = Annotated[
     list[str],
@@ -53,15 +56,6 @@ CIRCLE_COUNT = 4
 AccountArgument = Annotated[
     str, typer.Argument(help="An account as NETWORK:HANDLE or NETWORK:ID.", show_default=False)
 ]
-
-
-def _engine(workspace: Path | None) -> Engine:
-    """Open the workspace's store, failing clearly unless it exists and its schema is current."""
-    settings = settings_for(workspace)
-    require_workspace(settings)
-    engine = open_store(settings)
-    require_current(engine)
-    return engine
 
 
 @app.command("suggestions")
@@ -83,7 +77,7 @@ def suggestions(
 
     Example: amity people suggestions --min-score 0.3 --limit 20
     """
-    engine = _engine(workspace)
+    engine = open_current_store(workspace)
     with engine.connect() as connection:
         accounts = list_person_accounts(connection)
         rejected = list_rejected_pairs(connection)
@@ -105,7 +99,7 @@ def merge(
 
     Example: amity people merge mastodon:ana@mastodon.social x:ana
     """
-    engine = _engine(workspace)
+    engine = open_current_store(workspace)
     with engine.begin() as connection:
         keys = list(dict.fromkeys(get_account_named(connection, name).key for name in accounts))
         if len(keys) < 2:
@@ -134,7 +128,7 @@ def reject(
 
     Example: amity people reject mastodon:ana@mastodon.social x:ana_r
     """
-    engine = _engine(workspace)
+    engine = open_current_store(workspace)
     with engine.begin() as connection:
         left = get_account_named(connection, first)
         right = get_account_named(connection, second)
@@ -154,7 +148,7 @@ def split(
 
     Example: amity people split x:ana_r
     """
-    engine = _engine(workspace)
+    engine = open_current_store(workspace)
     with engine.begin() as connection:
         named = get_account_named(connection, account)
         done = split_account(connection, key=named.key, now=int(time.time()))
@@ -195,7 +189,7 @@ def pin(
             "give a circle (1 to 4) or --unpin, one of the two",
             hint="Example: amity people pin x:ana 1",
         )
-    engine = _engine(workspace)
+    engine = open_current_store(workspace)
     with engine.begin() as connection:
         person_id, name = get_person_named(connection, person)
         knowledge.set_circle_pin(connection, person_id=person_id, circle=circle, now=_now())
@@ -217,7 +211,7 @@ def note(
 
     Example: amity people note x:ana "Moving to Lisbon in spring; ask about the studio."
     """
-    engine = _engine(workspace)
+    engine = open_current_store(workspace)
     with engine.begin() as connection:
         person_id, name = get_person_named(connection, person)
         knowledge.add_note(connection, person_id=person_id, kind="note", text=text, now=_now())
@@ -241,7 +235,7 @@ def met(
 
     Example: amity people met x:ana --where "Bristol zine fair" --when 2026-05-02
     """
-    engine = _engine(workspace)
+    engine = open_current_store(workspace)
     day = None if when is None else when.date().isoformat()
     with engine.begin() as connection:
         person_id, name = get_person_named(connection, person)
@@ -265,7 +259,7 @@ def tag(
 
     Example: amity people tag x:ana printmaking bristol
     """
-    engine = _engine(workspace)
+    engine = open_current_store(workspace)
     cleaned = sorted({t.strip().lower() for t in tags if t.strip()})
     with engine.begin() as connection:
         person_id, name = get_person_named(connection, person)

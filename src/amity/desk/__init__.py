@@ -1,0 +1,1 @@
+"""Human workflows over the store and the analyses: the people view, check-in, the queue."""

@@ -1,0 +1,197 @@
+"""The user's people, as amity sees them: who each one is to you, by circle, with a name.
+
+This is where the store meets the people analyses: it reads the interaction history, the circle
+pins, names and tags, hands the history to ``insight.people.people_report`` and gives each
+contact back its person, so the CLI and the web only render. Analyses run as of ``now``; by
+default that is the time of the newest interaction in the store, not the clock, because an
+archive is a snapshot: a week after an export every tie would look a week quieter than it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+from sqlalchemy import Connection, select
+
+from amity.errors import NotFound, UsageError
+from amity.insight.evaluate import Evaluation, daily_windows, evaluate
+from amity.insight.eventfile import read_events
+from amity.insight.events import Events, make_events
+from amity.insight.people import Contact, people_report
+from amity.model import Account
+from amity.store.history import History, get_history
+from amity.store.knowledge import get_circle_pins, get_tags
+from amity.store.lookup import account_from_row, account_label
+from amity.store.schema import accounts, people
+
+NO_OWN_HINT = "Import one of your own archives first: amity import PATH (see docs/sources.md)."
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person as the user knows them: a name, their accounts, the user's tags."""
+
+    person_id: int
+    name: str
+    accounts: tuple[Account, ...]
+    tags: tuple[str, ...]
+
+    @property
+    def has_name(self) -> bool:
+        """Return whether the person has a name of their own, not only a handle."""
+        plain = {account.handle for account in self.accounts} | set(self.handles)
+        return self.name.removeprefix("@") not in plain
+
+    @property
+    def handles(self) -> tuple[str, ...]:
+        """Return the names that find each of their accounts (``x:ana``)."""
+        return tuple(account_label(account) for account in self.accounts)
+
+
+@dataclass(frozen=True, slots=True)
+class Standing:
+    """One of the user's contacts: the person, and where they stand (tie, circle, changes)."""
+
+    person: Person
+    contact: Contact
+
+
+@dataclass(frozen=True, slots=True)
+class People:
+    """Everyone the user interacts with as of ``now``, inner circle first, then by strength.
+
+    ``newest_at`` is the newest interaction in the store (None when there is none);
+    ``pinned_elsewhere`` counts pins of people with no interaction before ``now``.
+    """
+
+    now: int
+    newest_at: int | None
+    standings: tuple[Standing, ...]
+    drifting: tuple[Standing, ...]
+    rising: tuple[Standing, ...]
+    circle_sizes: tuple[int, int, int, int, int]
+    """People in circles 1 to 4, then everyone further out."""
+
+    def of(self, person_id: int) -> Standing | None:
+        """Return the standing of one person, or None when they are not a contact."""
+        return next((s for s in self.standings if s.person.person_id == person_id), None)
+
+
+def get_people(connection: Connection, *, now: int | None = None) -> People:
+    """Score the user's ties as of ``now`` (default: the newest interaction) and name them."""
+    history = get_history(connection)
+    if history.own_person is None:
+        raise NotFound("there is no account of yours in the store yet", hint=NO_OWN_HINT)
+    events = history_events(history)
+    newest = int(events.time[-1]) if len(events) else None
+    when = now if now is not None else (newest or 0)
+    events = events.before(when + 1)
+    try:
+        ego = events.node(history.own_person)
+    except KeyError:
+        return People(when, newest, (), (), (), (0, 0, 0, 0, 0))
+    pins = {
+        dense: circle
+        for person, circle in get_circle_pins(connection).items()
+        if (dense := _node_or_none(events, person)) is not None
+    }
+    report = people_report(events, ego=ego, now=when, pins=pins)
+    ids = [int(events.labels[contact.tie.other]) for contact in report.contacts]
+    known = get_persons(connection, ids)
+    standings = tuple(
+        Standing(known[person_id], contact)
+        for person_id, contact in zip(ids, report.contacts, strict=True)
+    )
+    by_node = {standing.contact.tie.other: standing for standing in standings}
+    sizes = [sum(1 for s in standings if s.contact.layer == layer) for layer in (1, 2, 3, 4, 0)]
+    return People(
+        now=when,
+        newest_at=newest,
+        standings=standings,
+        drifting=tuple(by_node[drift.other] for drift in report.drifting),
+        rising=tuple(by_node[rise.other] for rise in report.rising),
+        circle_sizes=(sizes[0], sizes[1], sizes[2], sizes[3], sizes[4]),
+    )
+
+
+def get_persons(connection: Connection, person_ids: Sequence[int]) -> dict[int, Person]:
+    """Return the named people with their accounts and tags, by person id."""
+    wanted = set(person_ids)
+    names = {
+        int(pid): name
+        for pid, name in connection.execute(select(people.c.id, people.c.display_name))
+        if pid in wanted
+    }
+    owned: dict[int, list[Account]] = {pid: [] for pid in wanted}
+    for row in connection.execute(select(accounts).order_by(accounts.c.id)):
+        if row.person_id in wanted:
+            owned[row.person_id].append(account_from_row(row))
+    tags = get_tags(connection)
+    return {
+        pid: Person(
+            person_id=pid,
+            name=names.get(pid) or _fallback_name(owned[pid], pid),
+            accounts=tuple(owned[pid]),
+            tags=tuple(tags.get(pid, ())),
+        )
+        for pid in wanted
+    }
+
+
+def evaluate_file(path: Path, *, learn: float = 0.8, windows: int = 10) -> Evaluation:
+    """Replay the interaction list in ``path`` for everyone in it (``amity people evaluate F``)."""
+    return _replay(read_events(path), sources=None, learn=learn, windows=windows)
+
+
+def evaluate_workspace(
+    connection: Connection, *, learn: float = 0.8, windows: int | None = None
+) -> Evaluation:
+    """Replay the workspace's own history for the user alone, one window a day unless told."""
+    history = get_history(connection)
+    if history.own_person is None:
+        raise NotFound("there is no account of yours in the store yet", hint=NO_OWN_HINT)
+    events = history_events(history)
+    own = _node_or_none(events, history.own_person)
+    if own is None:
+        _too_few(0)
+    if windows is None and len(events) >= 2:
+        windows = daily_windows(events, learn=learn)
+    return _replay(events, sources=[own], learn=learn, windows=windows or 1)
+
+
+def _replay(events: Events, *, sources: list[int] | None, learn: float, windows: int) -> Evaluation:
+    if len(events) < 2:
+        _too_few(len(events))
+    return evaluate(events, sources=sources, learn=learn, windows=windows)
+
+
+def _too_few(count: int) -> NoReturn:
+    raise UsageError(
+        f"too few interactions to replay ({count:,})",
+        hint="The replay learns on the first part of the history and tests on the rest;"
+        " it needs interactions on both sides of that line.",
+    )
+
+
+def history_events(history: History) -> Events:
+    """Return the store's interaction history as an event table between people."""
+    return make_events(
+        history.actor, history.target, history.at, kind=history.kind, thread=history.thread
+    )
+
+
+def _node_or_none(events: Events, label: int) -> int | None:
+    try:
+        return events.node(label)
+    except KeyError:
+        return None
+
+
+def _fallback_name(owned: Sequence[Account], person_id: int) -> str:
+    for account in owned:
+        if account.display_name:
+            return account.display_name
+    return account_label(owned[0]) if owned else f"#{person_id}"

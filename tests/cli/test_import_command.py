@@ -110,14 +110,14 @@ def test_demo_imports_and_summarises(tmp_path: Path) -> None:
     imported = data["import"]["counts"]
     assert imported["posts"] + imported["boosts"] + imported["dms"] >= 400
     assert data["import"]["problem_count"] == 0
-    assert len(data["top_contacts"]) == 10
-    totals = [contact["total"] for contact in data["top_contacts"]]
-    assert totals == sorted(totals, reverse=True)
+    circles = [person["circle"] for person in data["close_people"]]
+    assert circles and circles == sorted(circles) and set(circles) <= {1, 2}
+    assert all(person["explanation"] for person in data["close_people"])
     assert data["posts_by_kind"]["mastodon:reply"] > 0
 
 
 def test_demo_summary_for_people(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "-w", str(tmp_path / "ws"), "--posts", "300"])
     assert result.exit_code == 0, result.output
-    assert "Who you talk with most" in result.stdout
+    assert "Your people, as of" in result.stdout
     assert "Your posts by kind" in result.stdout

@@ -159,7 +159,7 @@ def list_drifting(
             }
         )
         return
-    _show_changes(found)
+    show_changes(found)
 
 
 @friendly_errors
@@ -395,7 +395,8 @@ def _standing_rows(grid: Table, standing: Standing) -> None:
         grid.add_row("[green]rising[/]", escape(describe_rise(contact.rise)))
 
 
-def _show_changes(found: People) -> None:
+def show_changes(found: People) -> None:
+    """Print the drifting ties (or say there are none), then the rising ones."""
     if found.drifting:
         table = Table(header_style="bold", title=_title(found, "Drifting"), title_justify="left")
         for header in ("#", "who", "circle then", "silent for", "why"):

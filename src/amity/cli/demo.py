@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from amity import demo
+from amity.cli.circles import show_changes, show_people, standing_data
 from amity.cli.common import (
     DebugOption,
     JsonOption,
@@ -21,14 +22,10 @@ from amity.cli.common import (
     settings_for,
 )
 from amity.cli.render import byte_progress, show_import_report
+from amity.desk.people import get_people
 from amity.ingest import import_archives
 from amity.store import open_store
-from amity.store.reads import (
-    Contact,
-    count_posts_by_kind,
-    get_own_account_ids,
-    list_top_contacts,
-)
+from amity.store.reads import count_posts_by_kind, get_own_account_ids
 
 app = typer.Typer(
     help="The built-in demo world: a year of one person's social life on Mastodon and X.",
@@ -68,46 +65,32 @@ def run_demo(
     with byte_progress("Importing the demo world") as progress:
         report = import_archives(engine, world.archives, progress=progress)
     with engine.connect() as connection:
-        own = get_own_account_ids(connection)
-        contacts = list_top_contacts(connection, own, limit=10)
-        by_kind = count_posts_by_kind(connection, own)
+        by_kind = count_posts_by_kind(connection, get_own_account_ids(connection))
+        found = get_people(connection)
+    close = [s for s in found.standings if s.contact.layer in CLOSE]
     if json:
         print_json(
             {
                 "import": report.as_dict(),
-                "top_contacts": [
-                    {"platform": c.platform, "handle": c.handle, "total": c.total, **c.by_kind}
-                    for c in contacts
-                ],
+                "close_people": [standing_data(s) for s in close],
+                "drifting": [standing_data(s) for s in found.drifting],
                 "posts_by_kind": by_kind,
             }
         )
         return
     show_import_report(report)
-    _show_contacts(contacts)
+    show_people(found, close)
+    show_changes(found)
     _show_posts_by_kind(by_kind)
+    err.print(
+        "[dim]Next: `amity people list --all` for everyone, `amity people show #NUMBER` for one"
+        " person, `amity people suggestions` for accounts that may be one person.[/]"
+    )
 
 
-CONTACT_KINDS = {"reply": "replies", "mention": "mentions", "dm": "DMs", "boost": "boosts"}
+CLOSE = (1, 2)
+"""The circles the summary shows: the people talked with weekly or more, then monthly."""
 POST_KINDS = {"top-level": "top-level", "reply": "replies", "boost": "boosts", "dm": "DMs sent"}
-
-
-def _show_contacts(contacts: list[Contact]) -> None:
-    table = Table(title="Who you talk with most", title_justify="left", header_style="bold")
-    table.add_column("who")
-    table.add_column("network")
-    for header in CONTACT_KINDS.values():
-        table.add_column(header, justify="right")
-    table.add_column("all", justify="right", style="bold")
-    for contact in contacts:
-        handle = f"@{contact.handle}" if contact.handle else contact.platform_id
-        if contact.display_name:
-            who = f"{escape(contact.display_name)} [dim]{escape(handle)}[/]"
-        else:
-            who = escape(handle)
-        counts = [f"{contact.by_kind.get(kind, 0):,}" for kind in CONTACT_KINDS]
-        table.add_row(who, contact.platform, *counts, f"{contact.total:,}")
-    out.print(table)
 
 
 def _show_posts_by_kind(by_kind: dict[str, int]) -> None:

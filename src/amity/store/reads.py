@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, func, or_, select
 
-from amity.model import Account, Platform
+from amity.model import Account
 from amity.store.schema import accounts, import_runs, interactions, people, posts, threads
 
 RECORD_KINDS = ("posts", "boosts", "likes", "bookmarks", "follows", "dms")
@@ -96,65 +96,6 @@ def get_totals(connection: Connection) -> StoreTotals:
         threads=count(threads),
         import_runs=count(import_runs),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """An account the user interacts with, and how much, by kind of interaction."""
-
-    platform: Platform
-    handle: str | None
-    display_name: str | None
-    platform_id: str
-    total: int
-    by_kind: dict[str, int]
-
-
-def list_top_contacts(
-    connection: Connection, own_ids: Collection[int], *, limit: int = 10
-) -> list[Contact]:
-    """Return the accounts the user talks with most, both directions, likes aside."""
-    ids = list(own_ids)
-    if not ids:
-        return []
-    outgoing = (
-        select(interactions.c.target_id.label("other"), interactions.c.kind)
-        .where(interactions.c.actor_id.in_(ids), interactions.c.target_id.is_not(None))
-        .where(interactions.c.target_id.not_in(ids))
-    )
-    incoming = (
-        select(interactions.c.actor_id.label("other"), interactions.c.kind)
-        .where(interactions.c.target_id.in_(ids))
-        .where(interactions.c.actor_id.not_in(ids))
-    )
-    edges = outgoing.union_all(incoming).subquery()
-    conversational = edges.c.kind.in_(("reply", "mention", "quote", "dm", "boost"))
-    rows = connection.execute(
-        select(edges.c.other, edges.c.kind, func.count().label("n"))
-        .where(conversational)
-        .group_by(edges.c.other, edges.c.kind)
-    ).all()
-    totals: dict[int, dict[str, int]] = {}
-    for row in rows:
-        totals.setdefault(row.other, {})[row.kind] = int(row.n)
-    ranked = sorted(totals.items(), key=lambda item: (-sum(item[1].values()), item[0]))[:limit]
-    info = {
-        row.id: row
-        for row in connection.execute(
-            select(accounts).where(accounts.c.id.in_([other for other, _ in ranked]))
-        )
-    }
-    return [
-        Contact(
-            platform=info[other].platform,
-            handle=info[other].handle,
-            display_name=info[other].display_name,
-            platform_id=info[other].platform_id,
-            total=sum(kinds.values()),
-            by_kind=kinds,
-        )
-        for other, kinds in ranked
-    ]
 
 
 def count_posts_by_kind(connection: Connection, own_ids: Collection[int]) -> dict[str, int]:

@@ -1,1 +1,1 @@
-"""Human workflows over the store and the analyses: the people view, check-in, the queue."""
+"""Human workflows over the store and the analyses: what the CLI and the web render."""

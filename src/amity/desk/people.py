@@ -63,8 +63,8 @@ class Standing:
 class People:
     """Everyone the user interacts with as of ``now``, inner circle first, then by strength.
 
-    ``newest_at`` is the newest interaction in the store (None when there is none);
-    ``pinned_elsewhere`` counts pins of people with no interaction before ``now``.
+    ``newest_at`` is the newest interaction in the store (None when there is none). A person
+    pinned to a circle but with no interaction before ``now`` is not a contact, so not here.
     """
 
     now: int

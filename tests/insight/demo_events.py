@@ -1,10 +1,10 @@
-"""Turn an imported demo world into an event table, the way a store read function will.
+"""Turn an imported demo world into an event table between the ground truth's people.
 
-The store has no read function for interactions as columns yet, so this test-side helper runs
-one SELECT on ``interactions`` (with each post's thread). Interactions without a time (likes and
-bookmarks: the archives do not date them) or without a target are left out. The user's own
-accounts become one node, ``"user"``; each other account becomes the person the ground truth
-files it under (its key, e.g. ``"p00003"``), as merging accounts into people will.
+The store's history (``store.history.get_history``: interactions with a time, by person) is read
+as the product reads it; then each person is relabelled with the ground-truth person their
+account belongs to (its key, e.g. ``"p00003"``), as if the user had merged every person's
+accounts, and the user becomes ``"user"``. Interactions without a time (likes and bookmarks: the
+archives do not date them) are not in the history.
 """
 
 from __future__ import annotations
@@ -13,25 +13,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import orjson
 from sqlalchemy import Engine, text
 
 from amity import demo
 from amity.config import load_settings
+from amity.desk.people import history_events
 from amity.ingest import import_archives
-from amity.insight.events import KIND_CODES, Events, make_events, relabel
+from amity.insight.events import Events, relabel
 from amity.store import open_store
+from amity.store.history import get_history
 
 USER = "user"
-_QUERY = text(
-    """
-    SELECT i.actor_id, i.target_id, i.occurred_at, i.kind, COALESCE(p.thread_id, -1)
-    FROM interactions AS i LEFT JOIN posts AS p ON p.id = i.post_id
-    WHERE i.occurred_at IS NOT NULL AND i.target_id IS NOT NULL
-    ORDER BY i.occurred_at, i.id
-    """
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,26 +61,20 @@ def build_demo_people(folder: Path, *, posts: int, seed: int) -> DemoPeople:
 
 
 def read_people_events(engine: Engine, truth: dict[str, Any]) -> Events:
-    """Read the store's dated interactions as events between people."""
+    """Read the store's dated interactions as events between the ground truth's people."""
     with engine.connect() as connection:
-        rows = connection.execute(_QUERY).all()
+        history = get_history(connection)
         accounts = connection.execute(
-            text("SELECT id, platform, platform_id, is_own FROM accounts")
+            text("SELECT person_id, platform, platform_id, is_own FROM accounts")
         ).all()
-    table = np.array(
-        [(r[0], r[1], r[2], KIND_CODES[r[3]], r[4]) for r in rows], dtype=np.int64
-    ).reshape(-1, 5)
-    events = make_events(
-        table[:, 0], table[:, 1], table[:, 2], kind=table[:, 3], thread=table[:, 4]
-    )
     person = _person_of_account(truth)
     mapping: dict[object, object] = {}
-    for account_id, platform, platform_id, is_own in accounts:
+    for person_id, platform, platform_id, is_own in accounts:
         if is_own:
-            mapping[account_id] = USER
+            mapping[person_id] = USER
         elif (platform, platform_id) in person:
-            mapping[account_id] = person[(platform, platform_id)]
-    return relabel(events, mapping)
+            mapping[person_id] = person[(platform, platform_id)]
+    return relabel(history_events(history), mapping)
 
 
 def _person_of_account(truth: dict[str, Any]) -> dict[tuple[str, str], str]:

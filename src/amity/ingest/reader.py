@@ -3,13 +3,16 @@
 Parsing and normalising an export is about half of an import's work and never touches the store,
 so for a large export it runs in a forked process that hands finished row batches to the writing
 one through a pipe: one core parses while the other writes. The pipe holds about one batch, so
-memory stays flat. Any error in the reading process crosses the pipe and is raised in the writing
-one, which then rolls back as usual. Without ``fork`` (not on Linux) or for small exports,
-reading stays in this process: forking costs more than it saves below a few megabytes.
+memory stays flat. Batches cross as ``marshal`` data: rows are tuples of strings, integers and
+None, which marshal writes twice and reads five times as fast as pickle. Any error in the reading
+process crosses the pipe pickled and is raised in the writing one, which then rolls back as
+usual. Without ``fork`` (not on Linux) or for small exports, reading stays in this process:
+forking costs more than it saves below a few megabytes.
 """
 
 from __future__ import annotations
 
+import marshal
 import multiprocessing
 import pickle
 from collections.abc import Iterator
@@ -18,7 +21,7 @@ from typing import Any
 
 from amity.errors import SourceError
 from amity.ingest.rows import Batch, iter_batches
-from amity.model import Record
+from amity.model import Problem, Record
 from amity.sources.container import Container
 
 PARALLEL_FROM_BYTES = 16 << 20
@@ -54,21 +57,26 @@ def read_batches(
             process.join()
 
 
+# Each message opens with one byte saying what follows.
+_BATCH, _DONE, _ERROR = b"b", b"d", b"e"
+
+
 def _receive(receiver: Pipe, container: Container) -> Iterator[Batch]:
     while True:
         try:
-            kind, payload = pickle.loads(receiver.recv_bytes())
+            message = receiver.recv_bytes()
         except EOFError:
             raise SourceError(
                 "the process reading it stopped without a word; nothing was imported",
                 file=str(container.path),
                 hint="Run the import again; if it stops again, the machine may be short of memory.",
             ) from None
-        if kind == "error":
-            raise payload
-        if kind == "done":
+        kind = message[:1]
+        if kind == _ERROR:
+            raise pickle.loads(message[1:])
+        if kind == _DONE:
             return
-        yield payload
+        yield _decode_batch(memoryview(message)[1:])
 
 
 def _produce(records: Iterator[Record], container: Container, sender: Pipe, receiver: Pipe) -> None:
@@ -78,17 +86,45 @@ def _produce(records: Iterator[Record], container: Container, sender: Pipe, rece
     receiver.close()
     try:
         for batch in iter_batches(records, bytes_read=lambda: container.bytes_read):
-            sender.send_bytes(pickle.dumps(("batch", batch), pickle.HIGHEST_PROTOCOL))
-        sender.send_bytes(pickle.dumps(("done", None)))
+            sender.send_bytes(_BATCH + _encode_batch(batch))
+        sender.send_bytes(_DONE)
     except BrokenPipeError:
         return  # the writing side gave up first and is rolling back
     except Exception as error:  # every failure must reach the writing side
         sender.send_bytes(_pickled_error(error))
 
 
+def _encode_batch(batch: Batch) -> bytes:
+    problems = [(p.file, p.item, p.reason, p.hint) for p in batch.problems]
+    return marshal.dumps(
+        (
+            batch.accounts,
+            batch.posts,
+            batch.payloads,
+            batch.interactions,
+            problems,
+            batch.records,
+            batch.bytes_read,
+        )
+    )
+
+
+def _decode_batch(data: memoryview) -> Batch:
+    accounts, posts, payloads, interactions, problems, records, bytes_read = marshal.loads(data)
+    return Batch(
+        accounts,
+        posts,
+        payloads,
+        interactions,
+        [Problem(*problem) for problem in problems],
+        records,
+        bytes_read,
+    )
+
+
 def _pickled_error(error: Exception) -> bytes:
     try:
-        return pickle.dumps(("error", error))
+        return _ERROR + pickle.dumps(error)
     except Exception:  # one that cannot cross is described instead
         described: Any = RuntimeError(f"{type(error).__name__}: {error}")
-        return pickle.dumps(("error", described))
+        return _ERROR + pickle.dumps(described)

@@ -18,7 +18,11 @@ PostKind = Literal["post", "boost", "dm"]
 
 Visibility = Literal["public", "unlisted", "followers", "direct", "unknown"]
 
-InteractionKind = Literal["reply", "mention", "quote", "boost", "like", "follow", "dm", "bookmark"]
+InteractionKind = Literal[
+    "reply", "mention", "quote", "boost", "like", "follow", "dm", "bookmark", "block", "mute"
+]
+"""What an edge is. ``block`` and ``mute`` are the user keeping someone away: they are kept with
+the follow graph, never counted as conversation."""
 INTERACTION_KINDS: tuple[InteractionKind, ...] = (
     "reply",
     "mention",
@@ -28,7 +32,11 @@ INTERACTION_KINDS: tuple[InteractionKind, ...] = (
     "follow",
     "dm",
     "bookmark",
+    "block",
+    "mute",
 )
+KEEP_AWAY_KINDS: tuple[InteractionKind, ...] = ("block", "mute")
+"""Edges that say the actor wants no contact with the target."""
 
 
 AccountKey = tuple[Platform, str]

@@ -171,3 +171,17 @@ def test_people_commands_need_a_workspace(tmp_path: Path) -> None:
     result = runner.invoke(app, ["people", "list", "-w", str(tmp_path / "none")])
     assert result.exit_code == 1
     assert "amity init" in result.stderr or "amity import" in result.stderr
+
+
+def test_show_says_when_you_block_someone(workspace: str, tmp_path: Path) -> None:
+    first = people_json(workspace, "list", "--circle", "1")["people"]
+    handle = next(p["accounts"][0] for p in first if p["accounts"][0].startswith("mastodon:"))
+    blocks = tmp_path / "blocked_accounts.csv"
+    blocks.write_text(handle.removeprefix("mastodon:") + "\n")
+    assert runner.invoke(app, ["import", str(blocks), "-w", workspace]).exit_code == 0
+    shown = people_json(workspace, "show", handle)["person"]
+    assert shown["kept_away"] == ["block"] and "circle" not in shown
+    text = people(workspace, "show", handle).stdout
+    assert "you blocked them" in text
+    listed = people(workspace, "list")
+    assert handle not in listed.stdout and "Left out: 1 you block or mute." in listed.stderr

@@ -173,3 +173,25 @@ def test_too_short_a_history_cannot_be_replayed(tmp_path: Path) -> None:
     lines.write_text("1 2 1000\n")
     with pytest.raises(UsageError, match="too few interactions"):
         evaluate_file(lines)
+
+
+def test_people_you_block_or_mute_are_left_out(
+    store: Engine, truth: dict[str, Any], tmp_path: Path
+) -> None:
+    before = _people(store)
+    inner = [s for s in before.standings if s.contact.layer == 1]
+    mastodon = [s for s in inner if s.person.accounts[0].platform == "mastodon"][:2]
+    assert len(mastodon) == 2
+    for name, standing in zip(
+        ("blocked_accounts.csv", "muted_accounts.csv"), mastodon, strict=True
+    ):
+        path = tmp_path / name
+        path.write_text(f"{standing.person.accounts[0].handle}\n")
+        report = import_archives(store, [path], parallel=False, clock=lambda: CLOCK)
+        assert report.archives[0].format == "mastodon-account-list"
+    after = _people(store)
+    gone = {s.person.person_id for s in mastodon}
+    assert after.kept_away == 2
+    assert not gone & {s.person.person_id for s in after.standings}
+    assert len(after.standings) == len(before.standings) - 2
+    assert after.circle_sizes[0] >= 1

@@ -326,7 +326,10 @@ def test_reposts_likes_follows_and_blocks(tmp_path: Path) -> None:
     assert boost.platform_id == f"at://{OWNER}/app.bsky.feed.repost/r1"
     assert boost.created_at == datetime(2024, 5, 1, 10, 0, 0, 123000, tzinfo=UTC)
     kinds = Counter(i.kind for i in of_type(records, Interaction))
-    assert kinds == {"boost": 1, "like": 1, "follow": 1}
+    assert kinds == {"boost": 1, "like": 1, "follow": 1, "block": 1}
+    (block,) = interactions(records, "block")
+    assert block.target is not None and block.target.platform_id == CAROL
+    assert block.actor.platform_id == OWNER and block.occurred_at == boost.created_at
     assert of_type(records, Problem) == []
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -35,6 +36,7 @@ from amity.insight.explanation import describe_tie, duration_words, explain_tie
 from amity.insight.pairs import DAY
 from amity.model import PersonNote
 from amity.store import knowledge
+from amity.store.follows import get_kept_away
 from amity.store.lookup import get_person_named
 
 CIRCLES = 4
@@ -51,6 +53,7 @@ AtOption = Annotated[
 COLUMNS = ("circle", "who", "last talked", "90 days", "you / them", "usual gap", "flags")
 WHY_COLUMNS = ("circle", "who", "why", "flags")
 LEFT = {"who", "why", "flags"}
+KEPT_AWAY = {"block": "blocked", "mute": "muted"}
 FIGURES = {
     "next_event_mrr": "next-event MRR",
     "next_event_precision_at_5": "next-event P@5",
@@ -122,16 +125,22 @@ def show_person(
         known = get_persons(connection, [person_id])[person_id]
         notes = knowledge.list_notes(connection, person_id=person_id)
         pin = knowledge.get_circle_pins(connection).get(person_id)
+        away = sorted(get_kept_away(connection).get(person_id, ()))
         is_user = any(account.is_own for account in known.accounts)
     standing = found.of(person_id)
     if json:
         data = standing_data(standing) if standing else _person_data(known)
         data.update(
-            {"pinned_circle": pin, "notes": [_note_data(n) for n in notes], "is_you": is_user}
+            {
+                "pinned_circle": pin,
+                "notes": [_note_data(n) for n in notes],
+                "is_you": is_user,
+                "kept_away": away,
+            }
         )
         print_json({**_view_data(found), "person": data})
         return
-    _show_person(found, known, standing, notes, pin=pin, is_user=is_user)
+    _show_person(found, known, standing, notes, pin=pin, is_user=is_user, away=away)
 
 
 @friendly_errors
@@ -233,8 +242,9 @@ def show_people(found: People, shown: list[Standing], *, why: bool = False) -> N
         table.add_row(*(_why_row(standing) if why else _row(standing)))
     out.print(table)
     sizes = " · ".join(f"{n:,}" for n in found.circle_sizes[:CIRCLES])
+    away = f" Left out: {found.kept_away:,} you block or mute." if found.kept_away else ""
     err.print(
-        f"[dim]Circles 1–4: {sizes}; {found.circle_sizes[CIRCLES]:,} further out (--all)."
+        f"[dim]Circles 1–4: {sizes}; {found.circle_sizes[CIRCLES]:,} further out (--all).{away}"
         " * pinned by you.\nWhy someone stands where they do: amity people show #NUMBER[/]"
     )
 
@@ -362,6 +372,7 @@ def _show_person(
     *,
     pin: int | None,
     is_user: bool,
+    away: Sequence[str],
 ) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
@@ -369,6 +380,9 @@ def _show_person(
     grid.add_row("accounts", escape("\n".join(person.handles)))
     if is_user:
         grid.add_row("", "This is you.")
+    elif away:
+        verbs = " and ".join(KEPT_AWAY[kind] for kind in away)
+        grid.add_row("circle", f"none: you {verbs} them, so they are left out of your people.")
     elif standing is None:
         pinned = f"pinned to circle {pin}; " if pin else ""
         grid.add_row("circle", f"{pinned}no interactions with them before {_day(found.now)}.")

@@ -5,6 +5,7 @@ pins, names and tags, hands the history to ``insight.people.people_report`` and 
 contact back its person, so the CLI and the web only render. Analyses run as of ``now``; by
 default that is the time of the newest interaction in the store, not the clock, because an
 archive is a snapshot: a week after an export every tie would look a week quieter than it is.
+People the user blocks or mutes on any network are left out: they are no one to talk to today.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
+import numpy as np
 from sqlalchemy import Connection, select
 
 from amity.errors import NotFound, UsageError
@@ -22,6 +24,7 @@ from amity.insight.eventfile import read_events
 from amity.insight.events import Events, make_events
 from amity.insight.people import Contact, people_report
 from amity.model import Account
+from amity.store.follows import get_kept_away
 from amity.store.history import History, get_history
 from amity.store.knowledge import get_circle_pins, get_tags
 from amity.store.lookup import account_from_row, account_label
@@ -74,6 +77,8 @@ class People:
     rising: tuple[Standing, ...]
     circle_sizes: tuple[int, int, int, int, int]
     """People in circles 1 to 4, then everyone further out."""
+    kept_away: int = 0
+    """People the user blocks or mutes: left out of everything above."""
 
     def of(self, person_id: int) -> Standing | None:
         """Return the standing of one person, or None when they are not a contact."""
@@ -98,6 +103,9 @@ def get_people(connection: Connection, *, now: int | None = None) -> People:
         for person, circle in get_circle_pins(connection).items()
         if (dense := _node_or_none(events, person)) is not None
     }
+    away = get_kept_away(connection)
+    events = events.rows(~np.isin(events.labels[events.source], list(away)))
+    events = events.rows(~np.isin(events.labels[events.target], list(away)))
     report = people_report(events, ego=ego, now=when, pins=pins)
     ids = [int(events.labels[contact.tie.other]) for contact in report.contacts]
     known = get_persons(connection, ids)
@@ -114,6 +122,7 @@ def get_people(connection: Connection, *, now: int | None = None) -> People:
         drifting=tuple(by_node[drift.other] for drift in report.drifting),
         rising=tuple(by_node[rise.other] for rise in report.rising),
         circle_sizes=(sizes[0], sizes[1], sizes[2], sizes[3], sizes[4]),
+        kept_away=len(away),
     )
 
 

@@ -24,6 +24,8 @@ PLURALS: dict[InteractionKind, tuple[str, str]] = {
     "follow": ("follow", "follows"),
     "dm": ("DM", "DMs"),
     "bookmark": ("bookmark", "bookmarks"),
+    "block": ("block", "blocks"),
+    "mute": ("mute", "mutes"),
 }
 
 

@@ -37,9 +37,12 @@ class TieWeights:
     """How tie strength weighs each kind of interaction and each component."""
 
     half_life_days: float = 90.0
-    kind_weights: tuple[float, ...] = field(default=(1.0, 0.5, 0.7, 0.3, 0.1, 0.05, 1.0, 0.05))
+    kind_weights: tuple[float, ...] = field(
+        default=(1.0, 0.5, 0.7, 0.3, 0.1, 0.05, 1.0, 0.05, 0.0, 0.0)
+    )
     """In the order of ``amity.model.INTERACTION_KINDS``: reply, mention, quote, boost, like,
-    follow, dm, bookmark."""
+    follow, dm, bookmark, block, mute (the last two never reach the analyses: the store's
+    history leaves them out)."""
     balance: float = 0.25
     depth: float = 0.25
     duration: float = 0.25

@@ -9,15 +9,15 @@ from amity.errors import UnknownFormat
 from amity.model import Account, Record
 from amity.sources.bluesky import archive as bluesky_archive
 from amity.sources.container import Container
+from amity.sources.mastodon import account_lists as mastodon_account_lists
 from amity.sources.mastodon import archive as mastodon_archive
-from amity.sources.mastodon import follows as mastodon_follows
 from amity.sources.twitter import archive as twitter_archive
 
 ARCHIVE_FORMATS: dict[str, ModuleType] = {
     "mastodon": mastodon_archive,
     "twitter": twitter_archive,
     "bluesky": bluesky_archive,
-    "mastodon-follows": mastodon_follows,
+    "mastodon-account-list": mastodon_account_lists,
 }
 
 
@@ -32,7 +32,7 @@ def detect_format(container: Container) -> str:
         hint=(
             "amity reads a Mastodon account export (with outbox.json and actor.json), an X"
             " archive (with data/tweets.js or the older tweets.csv) and a Bluesky repository"
-            " export (.car), and Mastodon's follows CSV; see docs/sources.md."
+            " export (.car), and Mastodon's follows, blocks and mutes CSVs; see docs/sources.md."
         ),
     )
 

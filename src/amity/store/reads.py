@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, Connection, func, or_, select
 from amity.model import Account
 from amity.store.schema import accounts, import_runs, interactions, people, posts, threads
 
-RECORD_KINDS = ("posts", "boosts", "likes", "bookmarks", "follows", "dms")
+RECORD_KINDS = ("posts", "boosts", "likes", "bookmarks", "follows", "dms", "blocks", "mutes")
 
 
 def get_own_accounts(connection: Connection) -> list[Account]:
@@ -67,6 +67,8 @@ def count_records(connection: Connection, own_ids: Collection[int]) -> dict[str,
         "bookmarks": count_edges("bookmark"),
         "follows": count_edges("follow", either_side=True),
         "dms": int(dms),
+        "blocks": count_edges("block"),
+        "mutes": count_edges("mute"),
     }
 
 

@@ -194,8 +194,7 @@ class _RepositoryReader:
             LIKE: lambda key, record: [self.reader.like(key, record)],
             FOLLOW: lambda key, record: [self.reader.follow(key, record)],
             PROFILE: lambda key, record: [],
-            # Blocks are known but amity has no block edge; they are skipped without a problem.
-            BLOCK: lambda key, record: [],
+            BLOCK: lambda key, record: [self.reader.block(key, record)],
         }
         self.subtrees_missing: list[Problem] = []
         self.records_missing: list[Problem] = []

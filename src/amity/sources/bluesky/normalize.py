@@ -120,11 +120,18 @@ class RecordReader:
 
     def follow(self, key: str, record: dict[str, Any]) -> Interaction:
         """Return the follow edge of an ``app.bsky.graph.follow`` record."""
+        return self._graph_edge("follow", record)
+
+    def block(self, key: str, record: dict[str, Any]) -> Interaction:
+        """Return the block edge of an ``app.bsky.graph.block`` record."""
+        return self._graph_edge("block", record)
+
+    def _graph_edge(self, kind: InteractionKind, record: dict[str, Any]) -> Interaction:
         subject = record.get("subject")
         if not isinstance(subject, str) or not subject.startswith("did:"):
             raise ItemError("has no subject DID")
         when = parse_time(record.get("createdAt"))
-        return Interaction("bluesky", "follow", self.owner, ref(subject), None, when)
+        return Interaction("bluesky", kind, self.owner, ref(subject), None, when)
 
     def repost(self, key: str, record: dict[str, Any]) -> tuple[Post, Interaction]:
         """Return the boost post and boost edge of an ``app.bsky.feed.repost`` record."""

@@ -1,4 +1,5 @@
-"""Mastodon's follows CSV: every layout, the owner taken from the workspace or the command."""
+"""Mastodon's account lists (follows, blocks, mutes): every layout, the owner from the workspace
+or the command."""
 
 from __future__ import annotations
 
@@ -13,16 +14,16 @@ from amity.store.schema import accounts, interactions
 from tests.ingest.helpers import snapshot
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "mastodon"
-FOLLOWS = FIXTURES / "follows"
+FOLLOWS = FIXTURES / "account-lists"
 ARCHIVE = FIXTURES / "eramdam-testaccount"
 
 
-def _followed(engine: Engine) -> list[str]:
+def _followed(engine: Engine, kind: str = "follow") -> list[str]:
     own = select(accounts.c.id).where(accounts.c.is_own).scalar_subquery()
     query = (
         select(accounts.c.handle)
         .join(interactions, interactions.c.target_id == accounts.c.id)
-        .where(interactions.c.kind == "follow", interactions.c.actor_id == own)
+        .where(interactions.c.kind == kind, interactions.c.actor_id == own)
     )
     with engine.connect() as connection:
         return sorted(connection.execute(query).scalars())
@@ -31,14 +32,14 @@ def _followed(engine: Engine) -> list[str]:
 def test_follows_after_the_archive(engine: Engine) -> None:
     import_archives(engine, [ARCHIVE])
     report = import_archives(engine, [FOLLOWS / "following_accounts.csv"])
-    assert report.archives[0].format == "mastodon-follows"
+    assert report.archives[0].format == "mastodon-account-list"
     assert report.new["follows"] == 2
     assert _followed(engine) == ["user@example.com", "user@test.com"]
 
 
 def test_follows_in_the_same_command_as_the_archive(engine: Engine) -> None:
     report = import_archives(engine, [FOLLOWS / "imports.txt", ARCHIVE])
-    assert [archive.format for archive in report.archives] == ["mastodon", "mastodon-follows"]
+    assert [archive.format for archive in report.archives] == ["mastodon", "mastodon-account-list"]
     assert report.counts["follows"] == 2
 
 
@@ -92,3 +93,27 @@ def test_a_one_word_text_file_is_not_a_follows_list(engine: Engine, tmp_path: Pa
     import_archives(engine, [ARCHIVE])
     with pytest.raises(UnknownFormat, match="not an archive amity can read"):
         import_archives(engine, [path])
+
+
+def test_mutes_are_mutes_not_follows(engine: Engine) -> None:
+    import_archives(engine, [ARCHIVE])
+    report = import_archives(engine, [FOLLOWS / "muted_accounts.csv"])
+    assert report.archives[0].format == "mastodon-account-list"
+    assert (report.new["mutes"], report.new["follows"]) == (2, 0)
+    assert _followed(engine, "mute") == ["user@example.com", "user@test.com"]
+    assert _followed(engine) == []
+    import_archives(engine, [FOLLOWS / "new-mute-imports.txt"])
+    assert _followed(engine, "mute") == sorted(
+        [f"bob@{archive_host(engine)}", "eve@example.com", "user@example.com", "user@test.com"]
+    )
+
+
+def test_a_header_less_blocks_list_is_known_by_its_name(engine: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "blocked_accounts.csv"
+    path.write_text("spam@example.social\nbot@example.org\n")
+    import_archives(engine, [ARCHIVE])
+    report = import_archives(engine, [path])
+    assert (report.new["blocks"], report.new["follows"]) == (2, 0)
+    assert _followed(engine, "block") == ["bot@example.org", "spam@example.social"]
+    again = import_archives(engine, [path])
+    assert again.new["blocks"] == 0

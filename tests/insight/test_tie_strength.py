@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from tests.insight.builders import DAY, T0, events_from, every
 
-from amity.insight.events import Events
+from amity.insight.events import Events, make_events
 from amity.insight.explanation import describe_tie, explain_tie, tie_at, ties_of
 from amity.insight.ties import TieTable, tie_table
 from amity.model import InteractionKind
@@ -94,3 +94,12 @@ def test_the_same_input_gives_the_same_table() -> None:
     second = tie_table(events_from(list(reversed(rows))), now=NOW)
     for name in ("ego", "other", "strength", "frequency", "pair", "ego_start"):
         assert np.array_equal(getattr(first, name), getattr(second, name))
+
+
+def test_a_tie_seen_from_one_side_does_not_claim_who_started() -> None:
+    events = make_events([0, 0, 0], [1, 1, 1], [DAY, 2 * DAY, 3 * DAY])
+    table = tie_table(events, now=4 * DAY)
+    (tie,) = ties_of(table, 0)
+    words = describe_tie(explain_tie(tie))
+    assert "nothing from them is in your archives yet" in words
+    assert "they started" not in words

@@ -138,7 +138,11 @@ def describe_tie(explanation: TieExplanation) -> str:
     """Put a tie's facts in words, with the numbers: one line, clauses split by semicolons."""
     facts = explanation
     clauses = [_recent(facts), f"last talked {ago(facts.days_since_last)}"]
-    if facts.started_by_other_share is not None:
+    if facts.received == 0 and facts.sent:
+        # Archives hold what the user sent, and only some of what came back (X DMs); with
+        # nothing from their side, "they started 0%" would be a fact about the archive.
+        clauses.append("nothing from them is in your archives yet")
+    elif facts.started_by_other_share is not None:
         share = round(100 * facts.started_by_other_share)
         clauses.append(
             f"they started {share}% of your {_count(facts.conversations, 'conversation')}"

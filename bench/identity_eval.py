@@ -25,6 +25,7 @@ import orjson
 
 from amity import demo
 from amity.config import load_settings
+from amity.demo.truth import owners_of_accounts
 from amity.ingest import import_archives
 from amity.insight.identity import DEFAULT_MIN_SCORE, Suggestion, suggest_identities
 from amity.model import AccountKey, PersonAccount
@@ -51,18 +52,6 @@ def load(posts: int, seed: int) -> tuple[list[PersonAccount], dict[str, Any]]:
     return accounts, orjson.loads((folder / "world" / "ground_truth.json").read_bytes())
 
 
-def owners(truth: dict[str, Any]) -> dict[AccountKey, str]:
-    """Return the person key of every contact account in the ground truth."""
-    found: dict[AccountKey, str] = {}
-    for person in truth["people"]:
-        accounts = person["accounts"]
-        if "mastodon" in accounts:
-            found[("mastodon", accounts["mastodon"]["uri"])] = person["key"]
-        if "twitter" in accounts:
-            found[("twitter", accounts["twitter"]["id"])] = person["key"]
-    return found
-
-
 def namesakes(truth: dict[str, Any]) -> list[frozenset[str]]:
     """Return the pairs of different people who share a display name."""
     by_name: dict[str, list[str]] = {}
@@ -75,7 +64,7 @@ def evaluate(
     suggestions: list[Suggestion], accounts: list[PersonAccount], truth: dict[str, Any]
 ) -> dict[str, Any]:
     """Return precision, recall and the namesakes' best score for ``suggestions``."""
-    owner = owners(truth)
+    owner = owners_of_accounts(truth)
     stored = {item.account.key for item in accounts}
     named = {item.account.key for item in accounts if item.account.handle}
     pairs = [_person_pair(person) for person in truth["people"]]
@@ -124,7 +113,7 @@ def why_missed(
     truth: dict[str, Any],
 ) -> dict[str, int]:
     """Count the people on both networks not suggested, by why: what the store knew of them."""
-    owner = owners(truth)
+    owner = owners_of_accounts(truth)
     named = {item.account.key for item in accounts if item.account.handle}
     stored = {item.account.key for item in accounts}
     found = {owner.get(s.first.account.key) for s in shown if _same(owner, s)}

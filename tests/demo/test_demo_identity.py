@@ -14,6 +14,7 @@ import pytest
 
 from amity.config import load_settings
 from amity.demo import DemoWorld, generate
+from amity.demo.truth import owners_of_accounts
 from amity.ingest import import_archives
 from amity.insight.identity import DEFAULT_MIN_SCORE, Suggestion, suggest_identities
 from amity.model import AccountKey, PersonAccount
@@ -48,18 +49,6 @@ def every(accounts: list[PersonAccount]) -> list[Suggestion]:
     return suggest_identities(accounts, min_score=0.0)
 
 
-def owners(truth: dict[str, Any]) -> dict[AccountKey, str]:
-    """Return whose each contact account is, by the ground truth."""
-    found: dict[AccountKey, str] = {}
-    for person in truth["people"]:
-        mine = person["accounts"]
-        if "mastodon" in mine:
-            found[("mastodon", mine["mastodon"]["uri"])] = person["key"]
-        if "twitter" in mine:
-            found[("twitter", mine["twitter"]["id"])] = person["key"]
-    return found
-
-
 def people_in(suggestion: Suggestion, owner: dict[AccountKey, str]) -> set[str | None]:
     return {owner.get(item.account.key) for item in (suggestion.first, suggestion.second)}
 
@@ -84,7 +73,7 @@ def on_both(truth: dict[str, Any], accounts: list[PersonAccount]) -> list[dict[s
 def test_suggestions_above_the_threshold_are_mostly_right(
     every: list[Suggestion], truth: dict[str, Any]
 ) -> None:
-    owner = owners(truth)
+    owner = owners_of_accounts(truth)
     shown = [s for s in every if s.score >= DEFAULT_MIN_SCORE]
     right = [s for s in shown if is_right(s, owner)]
     assert len(shown) >= 25
@@ -94,7 +83,7 @@ def test_suggestions_above_the_threshold_are_mostly_right(
 def test_likely_suggestions_spelling_the_name_are_right(
     every: list[Suggestion], truth: dict[str, Any]
 ) -> None:
-    owner = owners(truth)
+    owner = owners_of_accounts(truth)
     spelled = [s for s in every if any(e.kind == "name_shaped_handle" for e in s.evidence)]
     assert len(spelled) >= 5
     assert all(is_right(s, owner) for s in spelled)
@@ -103,7 +92,7 @@ def test_likely_suggestions_spelling_the_name_are_right(
 def test_recall_is_about_half_of_the_people_on_both_networks(
     every: list[Suggestion], truth: dict[str, Any], accounts: list[PersonAccount]
 ) -> None:
-    owner = owners(truth)
+    owner = owners_of_accounts(truth)
     found = {owner.get(s.first.account.key) for s in every if s.score >= DEFAULT_MIN_SCORE}
     both = {person["key"] for person in on_both(truth, accounts)}
     assert len(both) >= 50
@@ -113,7 +102,7 @@ def test_recall_is_about_half_of_the_people_on_both_networks(
 def test_namesakes_are_never_suggested_with_confidence(
     every: list[Suggestion], truth: dict[str, Any]
 ) -> None:
-    owner = owners(truth)
+    owner = owners_of_accounts(truth)
     by_name: dict[str, set[str]] = {}
     for person in truth["people"]:
         by_name.setdefault(person["display_name"], set()).add(person["key"])
@@ -126,6 +115,6 @@ def test_namesakes_are_never_suggested_with_confidence(
 
 
 def test_suggestions_pair_contacts_only(every: list[Suggestion], truth: dict[str, Any]) -> None:
-    owner = owners(truth)
+    owner = owners_of_accounts(truth)
     assert all(None not in people_in(s, owner) for s in every)
     assert all(not item.account.is_own for s in every for item in (s.first, s.second))

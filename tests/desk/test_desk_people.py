@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from amity.config import load_settings
 from amity.demo import DemoWorld, generate
+from amity.demo.truth import owners_of_accounts
 from amity.desk.people import (
     People,
     Standing,
@@ -53,17 +54,7 @@ def store(tmp_path: Path, world: DemoWorld) -> Engine:
 def _truth_key(standing: Standing, truth: dict[str, Any]) -> str:
     """Return the ground-truth person behind a standing's (first) account."""
     account = standing.person.accounts[0]
-    for person in truth["people"]:
-        accounts = person["accounts"]
-        if account.platform == "mastodon" and accounts.get("mastodon", {}).get("uri") == (
-            account.platform_id
-        ):
-            return str(person["key"])
-        if account.platform == "twitter" and accounts.get("twitter", {}).get("id") == (
-            account.platform_id
-        ):
-            return str(person["key"])
-    raise AssertionError(f"no ground truth for {account.platform}:{account.platform_id}")
+    return owners_of_accounts(truth)[(account.platform, account.platform_id)]
 
 
 def _people(store: Engine, **kwargs: Any) -> People:

@@ -18,6 +18,7 @@ from sqlalchemy import Engine, text
 
 from amity import demo
 from amity.config import load_settings
+from amity.demo.truth import owners_of_accounts
 from amity.desk.people import history_events
 from amity.ingest import import_archives
 from amity.insight.events import Events, relabel
@@ -67,7 +68,7 @@ def read_people_events(engine: Engine, truth: dict[str, Any]) -> Events:
         accounts = connection.execute(
             text("SELECT person_id, platform, platform_id, is_own FROM accounts")
         ).all()
-    person = _person_of_account(truth)
+    person = owners_of_accounts(truth)
     mapping: dict[object, object] = {}
     for person_id, platform, platform_id, is_own in accounts:
         if is_own:
@@ -75,14 +76,3 @@ def read_people_events(engine: Engine, truth: dict[str, Any]) -> Events:
         elif (platform, platform_id) in person:
             mapping[person_id] = person[(platform, platform_id)]
     return relabel(history_events(history), mapping)
-
-
-def _person_of_account(truth: dict[str, Any]) -> dict[tuple[str, str], str]:
-    found: dict[tuple[str, str], str] = {}
-    for person in truth["people"]:
-        accounts = person["accounts"]
-        if "mastodon" in accounts:
-            found[("mastodon", accounts["mastodon"]["uri"])] = person["key"]
-        if "twitter" in accounts:
-            found[("twitter", accounts["twitter"]["id"])] = person["key"]
-    return found

@@ -14,6 +14,7 @@ from rich.table import Table
 from amity.cli.common import (
     DebugOption,
     JsonOption,
+    PersonArgument,
     WorkspaceOption,
     err,
     friendly_errors,
@@ -102,13 +103,7 @@ def list_people(
 
 @friendly_errors
 def show_person(
-    person: Annotated[
-        str,
-        typer.Argument(
-            help="A person: one of their accounts (x:ana, @ana), their name, or #NUMBER.",
-            show_default=False,
-        ),
-    ],
+    person: PersonArgument,
     at: AtOption = None,
     workspace: WorkspaceOption = None,
     json: JsonOption = False,
@@ -411,40 +406,35 @@ def _standing_rows(grid: Table, standing: Standing) -> None:
 
 def show_changes(found: People) -> None:
     """Print the drifting ties (or say there are none), then the rising ones."""
-    if found.drifting:
-        table = Table(header_style="bold", title=_title(found, "Drifting"), title_justify="left")
-        for header in ("#", "who", "circle then", "silent for", "why"):
-            table.add_column(header)
-        for s in found.drifting:
-            drift = s.contact.drift
-            assert drift is not None
-            table.add_row(
-                f"[dim]{s.person.person_id}[/]",
-                escape(s.person.name),
-                str(drift.layer_then),
-                duration_words(drift.silence_days),
-                escape(describe_drift(drift)),
-            )
-        out.print(table)
+    drifting = [(s, s.contact.drift) for s in found.drifting if s.contact.drift]
+    if drifting:
+        rows = [
+            [str(d.layer_then), duration_words(d.silence_days), escape(describe_drift(d))]
+            for _, d in drifting
+        ]
+        headers = ("circle then", "silent for", "why")
+        _print_changes(_title(found, "Drifting"), headers, [s for s, _ in drifting], rows)
     else:
         err.print(
             f"No close tie is drifting as of {_day(found.now)}: nobody in circles 1–2 has been"
             " quiet for far longer than usual."
         )
-    if found.rising:
-        table = Table(header_style="bold", title="Rising", title_justify="left")
-        for header in ("#", "who", "circle", "why"):
-            table.add_column(header)
-        for s in found.rising:
-            rise = s.contact.rise
-            assert rise is not None
-            table.add_row(
-                f"[dim]{s.person.person_id}[/]",
-                escape(s.person.name),
-                str(rise.layer or "–"),
-                escape(describe_rise(rise)),
-            )
-        out.print(table)
+    rising = [(s, s.contact.rise) for s in found.rising if s.contact.rise]
+    if rising:
+        rows = [[str(r.layer or "–"), escape(describe_rise(r))] for _, r in rising]
+        _print_changes("Rising", ("circle", "why"), [s for s, _ in rising], rows)
+
+
+def _print_changes(
+    title: str, headers: Sequence[str], standings: list[Standing], rows: list[list[str]]
+) -> None:
+    table = Table(header_style="bold", title=title, title_justify="left")
+    for header in ("#", "who", *headers):
+        table.add_column(header)
+    for standing, row in zip(standings, rows, strict=True):
+        person = standing.person
+        table.add_row(f"[dim]{person.person_id}[/]", escape(person.name), *row)
+    out.print(table)
 
 
 def _title(found: People, what: str = "Your people") -> str:

@@ -34,6 +34,13 @@ WorkspaceOption = Annotated[
         show_default=False,
     ),
 ]
+PersonArgument = Annotated[
+    str,
+    typer.Argument(
+        help="A person: one of their accounts (x:ana, @ana), their name, or #NUMBER.",
+        show_default=False,
+    ),
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines on stdout.")]
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 

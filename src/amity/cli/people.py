@@ -15,6 +15,7 @@ from amity.cli.circles import evaluate_command, list_drifting, list_people, show
 from amity.cli.common import (
     DebugOption,
     JsonOption,
+    PersonArgument,
     WorkspaceOption,
     err,
     friendly_errors,
@@ -155,15 +156,6 @@ def split(
     others = ", ".join(_who(other) for other in done.kept_apart_from)
     message = f"{_who(done.account)} is a person of its own again, kept apart from {others}."
     err.print(escape(message))
-
-
-PersonArgument = Annotated[
-    str,
-    typer.Argument(
-        help="A person: one of their accounts (x:ana, @ana), their name, or #NUMBER.",
-        show_default=False,
-    ),
-]
 
 
 @app.command("pin")

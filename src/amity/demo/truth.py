@@ -19,8 +19,21 @@ import orjson
 
 from amity.demo.ids import iso
 from amity.demo.world import Person, World
+from amity.model import AccountKey
 
 _PLACEHOLDER = "unanswered questions go here"
+
+
+def owners_of_accounts(truth: dict[str, Any]) -> dict[AccountKey, str]:
+    """Return whose each contact account is, by a loaded ``ground_truth.json``: key → person key."""
+    found: dict[AccountKey, str] = {}
+    for person in truth["people"]:
+        accounts = person["accounts"]
+        if "mastodon" in accounts:
+            found[("mastodon", accounts["mastodon"]["uri"])] = person["key"]
+        if "twitter" in accounts:
+            found[("twitter", accounts["twitter"]["id"])] = person["key"]
+    return found
 
 
 class Truth:

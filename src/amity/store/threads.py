@@ -18,6 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, case, func, select, text
 
+from amity.store.columns import read_integer_rows
 from amity.store.schema import posts, threads
 from amity.store.writes import upsert_sql
 
@@ -141,8 +142,8 @@ def _write_chain_threads(
 def _chain_columns(connection: Connection, platform: str) -> NDArray[np.int64]:
     """Return (id, parent id or -1, time, thread id or 0, is reply) of unkeyed posts, by id.
 
-    Rows stream in partitions straight into arrays, so a million posts never exist as a million
-    Python row objects at once.
+    Rows stream from the driver's cursor in partitions straight into arrays, so a million posts
+    never exist as a million Python row objects at once.
     """
     query = (
         select(
@@ -159,13 +160,7 @@ def _chain_columns(connection: Connection, platform: str) -> NDArray[np.int64]:
         )
         .order_by(posts.c.id)
     )
-    result = connection.execute(query, execution_options={"stream_results": True})
-    # Plain tuples: NumPy probes a Row as a mapping first, a failed key lookup per value.
-    parts = [
-        np.array([tuple(row) for row in part], dtype=np.int64)
-        for part in result.partitions(_PARTITION)
-    ]
-    return np.concatenate(parts) if parts else np.empty((0, 5), dtype=np.int64)
+    return read_integer_rows(connection, query, columns=5)
 
 
 def _chain_keys(connection: Connection, roots: list[int]) -> tuple[dict[int, str], set[int]]:

@@ -11,6 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from amity.cli import app
+from amity.cli.circles import STANDING_KEYS
 from amity.demo import DemoWorld, generate
 from amity.insight.evaluate import METHODS
 
@@ -185,3 +186,22 @@ def test_show_says_when_you_block_someone(workspace: str, tmp_path: Path) -> Non
     assert "you blocked them" in text
     listed = people(workspace, "list")
     assert handle not in listed.stdout and "Left out: 1 you block or mute." in listed.stderr
+
+
+def test_someone_pinned_before_any_interaction_is_in_their_circle(workspace: str) -> None:
+    before = people_json(workspace, "list", "--all")
+    assert set(before["people"][0]) == set(STANDING_KEYS)
+    late = next(p for p in before["people"] if p["circle"] == 0)
+    at = "2025-12-01"
+    earlier = people_json(workspace, "list", "--all", "--at", at)
+    assert late["person_id"] not in {p["person_id"] for p in earlier["people"]}
+    assert people(workspace, "pin", f"#{late['person_id']}", "2").exit_code == 0
+    pinned = people_json(workspace, "list", "--circle", "2", "--at", at)["people"]
+    entry = next(p for p in pinned if p["person_id"] == late["person_id"])
+    assert (entry["circle"], entry["pinned"], entry["sent"], entry["last_at"]) == (2, True, 0, None)
+    assert set(entry) == set(STANDING_KEYS)
+    assert pinned[-1] == entry  # after the contacts of the circle
+    sizes = people_json(workspace, "list", "--at", at)["circle_sizes"]
+    assert sizes["2"] == earlier["circle_sizes"]["2"] + 1
+    text = runner.invoke(app, ["people", "list", "--circle", "2", "--at", at, "-w", workspace])
+    assert "never" in text.stdout

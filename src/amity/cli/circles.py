@@ -25,6 +25,7 @@ from amity.cli.common import (
 from amity.desk.people import (
     People,
     Person,
+    Pinned,
     Standing,
     evaluate_file,
     evaluate_workspace,
@@ -55,6 +56,13 @@ COLUMNS = ("circle", "who", "last talked", "90 days", "you / them", "usual gap",
 WHY_COLUMNS = ("circle", "who", "why", "flags")
 LEFT = {"who", "why", "flags"}
 KEPT_AWAY = {"block": "blocked", "mute": "muted"}
+STANDING_KEYS = (
+    "person_id", "name", "accounts", "tags", "circle", "pinned", "strength",
+    "interactions_a_month", "sent", "received", "recent_days", "recent", "first_at", "last_at",
+    "conversations", "started_by_them", "turns", "contact_days", "usual_gap_days",
+    "explanation", "drifting", "rising",
+)  # fmt: skip
+"""The keys of a person in `amity people list --json`."""
 FIGURES = {
     "next_event_mrr": "next-event MRR",
     "next_event_precision_at_5": "next-event P@5",
@@ -90,13 +98,13 @@ def list_people(
     with engine.connect() as connection:
         found = get_people(connection, now=_moment(at))
     shown = [
-        s
-        for s in found.standings
-        if ((circle is None and (everyone or s.contact.layer > 0)) or s.contact.layer == circle)
-        and (tag is None or tag.strip().lower() in s.person.tags)
+        entry
+        for entry in in_circle_order(found)
+        if ((circle is None and (everyone or layer_of(entry) > 0)) or layer_of(entry) == circle)
+        and (tag is None or tag.strip().lower() in entry.person.tags)
     ][:limit]
     if json:
-        print_json({**_view_data(found), "people": [standing_data(s) for s in shown]})
+        print_json({**_view_data(found), "people": [entry_data(entry) for entry in shown]})
         return
     show_people(found, shown, why=why)
 
@@ -220,7 +228,35 @@ def evaluate_command(
     )
 
 
-def show_people(found: People, shown: list[Standing], *, why: bool = False) -> None:
+def in_circle_order(found: People) -> list[Standing | Pinned]:
+    """Return the contacts and the people pinned apart, circle by circle (pins last in each)."""
+    order = {1: 0, 2: 1, 3: 2, 4: 3, 0: 4}
+    entries: list[Standing | Pinned] = [*found.standings, *found.pinned_apart]
+    return sorted(entries, key=lambda entry: order[layer_of(entry)])
+
+
+def layer_of(entry: Standing | Pinned) -> int:
+    """Return the circle an entry of the people list is in (0: further out)."""
+    return entry.layer if isinstance(entry, Pinned) else entry.contact.layer
+
+
+def entry_data(entry: Standing | Pinned) -> dict[str, Any]:
+    """Return a contact, or a person pinned with no interaction yet, as JSON with the same keys."""
+    if isinstance(entry, Standing):
+        return standing_data(entry)
+    empty: dict[str, Any] = dict.fromkeys(STANDING_KEYS)
+    return {
+        **empty,
+        **_person_data(entry.person),
+        "circle": entry.layer,
+        "pinned": True,
+        "sent": 0,
+        "received": 0,
+        "explanation": "pinned by you; no interaction with them in the store yet",
+    }
+
+
+def show_people(found: People, shown: list[Standing | Pinned], *, why: bool = False) -> None:
     """Print the people table (with ``why``, each tie in words), then the circles' sizes."""
     if not found.standings:
         err.print("No interactions with anyone in the store yet: import an archive with replies.")
@@ -233,8 +269,11 @@ def show_people(found: People, shown: list[Standing], *, why: bool = False) -> N
     if why:
         table.columns[2].no_wrap = False
         table.columns[2].ratio = 2
-    for standing in shown:
-        table.add_row(*(_why_row(standing) if why else _row(standing)))
+    for entry in shown:
+        if isinstance(entry, Pinned):
+            table.add_row(*_pinned_row(entry, columns=len(table.columns)))
+        else:
+            table.add_row(*(_why_row(entry) if why else _row(entry)))
     out.print(table)
     sizes = " · ".join(f"{n:,}" for n in found.circle_sizes[:CIRCLES])
     away = f" Left out: {found.kept_away:,} you block or mute." if found.kept_away else ""
@@ -327,6 +366,11 @@ def _why_row(standing: Standing) -> list[str]:
     ]
 
 
+def _pinned_row(pinned: Pinned, *, columns: int) -> list[str]:
+    cells = [f"{pinned.layer}*", _who_cell(pinned.person), "never"]
+    return [*cells, *[""] * (columns - len(cells) - 1), _flags_cell(pinned)]
+
+
 def _circle_cell(standing: Standing) -> str:
     contact = standing.contact
     return (str(contact.layer) if contact.layer else "–") + ("*" if contact.pinned else "")
@@ -340,11 +384,11 @@ def _who_cell(person: Person) -> str:
     return f"{handles} {number}"
 
 
-def _flags_cell(standing: Standing) -> str:
-    contact = standing.contact
-    flags = ["[yellow]drifting[/]"] if contact.drift else []
-    flags += ["[green]rising[/]"] if contact.rise else []
-    flags += [f"[dim]{escape(t)}[/]" for t in standing.person.tags]
+def _flags_cell(entry: Standing | Pinned) -> str:
+    contact = None if isinstance(entry, Pinned) else entry.contact
+    flags = ["[yellow]drifting[/]"] if contact and contact.drift else []
+    flags += ["[green]rising[/]"] if contact and contact.rise else []
+    flags += [f"[dim]{escape(t)}[/]" for t in entry.person.tags]
     return " ".join(flags)
 
 

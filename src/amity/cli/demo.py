@@ -10,7 +10,14 @@ from rich.markup import escape
 from rich.table import Table
 
 from amity import demo
-from amity.cli.circles import show_changes, show_people, standing_data
+from amity.cli.circles import (
+    entry_data,
+    in_circle_order,
+    layer_of,
+    show_changes,
+    show_people,
+    standing_data,
+)
 from amity.cli.common import (
     DebugOption,
     JsonOption,
@@ -67,12 +74,12 @@ def run_demo(
     with engine.connect() as connection:
         by_kind = count_posts_by_kind(connection, get_own_account_ids(connection))
         found = get_people(connection)
-    close = [s for s in found.standings if s.contact.layer in CLOSE]
+    close = [entry for entry in in_circle_order(found) if layer_of(entry) in CLOSE]
     if json:
         print_json(
             {
                 "import": report.as_dict(),
-                "close_people": [standing_data(s) for s in close],
+                "close_people": [entry_data(entry) for entry in close],
                 "drifting": [standing_data(s) for s in found.drifting],
                 "posts_by_kind": by_kind,
             }

@@ -63,11 +63,20 @@ class Standing:
 
 
 @dataclass(frozen=True, slots=True)
+class Pinned:
+    """A person the user put in a circle by hand, with no interaction to score yet."""
+
+    person: Person
+    layer: int
+
+
+@dataclass(frozen=True, slots=True)
 class People:
     """Everyone the user interacts with as of ``now``, inner circle first, then by strength.
 
     ``newest_at`` is the newest interaction in the store (None when there is none). A person
-    pinned to a circle but with no interaction before ``now`` is not a contact, so not here.
+    pinned to a circle but with no interaction before ``now`` has no tie to score: they are in
+    ``pinned_apart``, and counted in ``circle_sizes``.
     """
 
     now: int
@@ -79,6 +88,8 @@ class People:
     """People in circles 1 to 4, then everyone further out."""
     kept_away: int = 0
     """People the user blocks or mutes: left out of everything above."""
+    pinned_apart: tuple[Pinned, ...] = ()
+    """People the user pinned to a circle with no interaction before ``now``."""
 
     def of(self, person_id: int) -> Standing | None:
         """Return the standing of one person, or None when they are not a contact."""
@@ -114,7 +125,12 @@ def get_people(connection: Connection, *, now: int | None = None) -> People:
         for person_id, contact in zip(ids, report.contacts, strict=True)
     )
     by_node = {standing.contact.tie.other: standing for standing in standings}
-    sizes = [sum(1 for s in standings if s.contact.layer == layer) for layer in (1, 2, 3, 4, 0)]
+    apart = _pinned_apart(connection, {*ids, history.own_person, *away})
+    sizes = [
+        sum(1 for s in standings if s.contact.layer == layer)
+        + sum(1 for pinned in apart if pinned.layer == layer)
+        for layer in (1, 2, 3, 4, 0)
+    ]
     return People(
         now=when,
         newest_at=newest,
@@ -123,6 +139,7 @@ def get_people(connection: Connection, *, now: int | None = None) -> People:
         rising=tuple(by_node[rise.other] for rise in report.rising),
         circle_sizes=(sizes[0], sizes[1], sizes[2], sizes[3], sizes[4]),
         kept_away=len(away),
+        pinned_apart=apart,
     )
 
 
@@ -190,6 +207,14 @@ def history_events(history: History) -> Events:
     return make_events(
         history.actor, history.target, history.at, kind=history.kind, thread=history.thread
     )
+
+
+def _pinned_apart(connection: Connection, seen: set[int]) -> tuple[Pinned, ...]:
+    """Return the pinned people not among ``seen`` (contacts, the user, kept away), by circle."""
+    pins = {pid: circle for pid, circle in get_circle_pins(connection).items() if pid not in seen}
+    known = get_persons(connection, list(pins))
+    found = [Pinned(known[pid], circle) for pid, circle in pins.items()]
+    return tuple(sorted(found, key=lambda pinned: (pinned.layer, pinned.person.name)))
 
 
 def _node_or_none(events: Events, label: int) -> int | None:

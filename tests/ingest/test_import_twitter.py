@@ -169,3 +169,36 @@ def test_a_follower_known_by_id_is_named_when_a_later_tweet_mentions_them(
             )
         ).scalar_one()
     assert edges == 1
+
+
+def test_blocks_and_mutes_are_edges_from_the_owner(engine: Engine, tmp_path: Path) -> None:
+    folder = tmp_path / "archive"
+    shutil.copytree(EROIJA, folder)
+    blocked, muted = ["3333333333333333333", "4444444444444444444"], ["5555555555555555555"]
+
+    def write(stem: str, key: str, ids: list[str]) -> None:
+        items = [
+            {key: {"accountId": i, "userLink": f"https://twitter.com/intent/user?user_id={i}"}}
+            for i in ids
+        ]
+        text = f"window.YTD.{stem}.part0 = {json.dumps(items, indent=2)}"
+        (folder / "data" / f"{stem}.js").write_text(text)
+
+    write("block", "blocking", blocked)
+    write("mute", "muting", muted)
+    report = import_archives(engine, [folder])
+    assert (report.counts["blocks"], report.counts["mutes"]) == (2, 1)
+    own = select(accounts.c.id).where(accounts.c.is_own).scalar_subquery()
+    with engine.connect() as connection:
+        edges = connection.execute(
+            select(interactions.c.kind, accounts.c.platform_id)
+            .join(accounts, accounts.c.id == interactions.c.target_id)
+            .where(interactions.c.kind.in_(("block", "mute")), interactions.c.actor_id == own)
+            .order_by(accounts.c.platform_id)
+        ).all()
+    assert [tuple(edge) for edge in edges] == [
+        ("block", blocked[0]),
+        ("block", blocked[1]),
+        ("mute", muted[0]),
+    ]
+    assert set(import_archives(engine, [folder]).new.values()) == {0}

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from amity.errors import SourceError
-from amity.model import Account, Interaction, Post, Problem, Record
+from amity.model import Account, Interaction, InteractionKind, Post, Problem, Record
 from amity.sources.container import Container
 from amity.sources.jsonstream import iter_javascript_array
 from amity.sources.twitter import legacy
@@ -140,9 +140,19 @@ def _read_likes(container: Container, owner: Account) -> Iterator[Record]:
         yield Interaction("twitter", "like", owner.ref, None, str(tweet_id), raw=item)
 
 
+ACCOUNT_LISTS: tuple[tuple[str, str, InteractionKind, bool], ...] = (
+    ("follower", "follower", "follow", True),
+    ("following", "following", "follow", False),
+    ("block", "blocking", "block", False),
+    ("mute", "muting", "mute", False),
+)
+"""The archive's lists of accounts: file stem, item key, edge kind, and whether the edge points
+at the owner (a follower) rather than from them. Each item names an account by id alone."""
+
+
 def _read_follows(container: Container, book: AccountBook) -> Iterator[Record]:
-    for stem in ("follower", "following"):
-        for file, index, entry, item in _iter_entries(container, stem, stem):
+    for stem, key, kind, towards_owner in ACCOUNT_LISTS:
+        for file, index, entry, item in _iter_entries(container, stem, key):
             account_id = entry.get("accountId") if entry else None
             if not account_id:
                 yield Problem(file, f"{stem} {index}", "has no accountId", "It was skipped.")
@@ -151,8 +161,8 @@ def _read_follows(container: Container, book: AccountBook) -> Iterator[Record]:
             link = entry.get("userLink") if entry else None
             other = book.ref(str(account_id), None, None, new, url=link)
             yield from new
-            actor, target = (other, book.owner) if stem == "follower" else (book.owner, other)
-            yield Interaction("twitter", "follow", actor, target, raw=item)
+            actor, target = (other, book.owner) if towards_owner else (book.owner, other)
+            yield Interaction("twitter", kind, actor, target, raw=item)
 
 
 # -- direct messages ------------------------------------------------------------------------

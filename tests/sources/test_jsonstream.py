@@ -87,6 +87,26 @@ def test_a_byte_order_mark_is_accepted() -> None:
     assert value == {"a": 1}
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 3, 4, 1000])
+def test_a_byte_order_mark_is_accepted_whatever_the_chunk_size(chunk: int) -> None:
+    raw = io.BytesIO('\ufeff[{"a": "\u00e9"}, {"a": 2}, {"a": 3}]'.encode())
+    assert list(JsonStream(raw, file="m.json", chunk_chars=chunk).iter_array()) == [
+        {"a": "\u00e9"},
+        {"a": 2},
+        {"a": 3},
+    ]
+
+
+def test_values_longer_than_the_first_window_with_multibyte_characters() -> None:
+    # The standard scanner reads a window that doubles; characters of 2-4 bytes fall on its edges.
+    items = ["\u00e9\u20ac\U0001f600" * n for n in (1, 50, 300, 2000)] + [list(range(500))]
+    raw = json.dumps(items, ensure_ascii=False).encode()
+    for chunk in (5, 97, 1 << 22):
+        assert list(JsonStream(io.BytesIO(raw), file="w.json", chunk_chars=chunk).iter_array()) == (
+            items
+        )
+
+
 def test_trailing_garbage_is_an_error() -> None:
     with pytest.raises(SourceError, match="unexpected"):
         list(iter_javascript_array(io.BytesIO(b"x = [1] [2]"), file="g.js"))

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from amity.cli import app
-from amity.cli.circles import STANDING_KEYS
+from amity.cli.people_json import STANDING_KEYS
 from amity.demo import DemoWorld, generate
 from amity.insight.evaluate import METHODS
 

@@ -10,14 +10,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from amity import demo
-from amity.cli.circles import (
-    entry_data,
-    in_circle_order,
-    layer_of,
-    show_changes,
-    show_people,
-    standing_data,
-)
 from amity.cli.common import (
     DebugOption,
     JsonOption,
@@ -28,8 +20,10 @@ from amity.cli.common import (
     print_json,
     settings_for,
 )
+from amity.cli.people_json import entry_data, standing_data
+from amity.cli.people_tables import show_changes, show_people
 from amity.cli.render import byte_progress, show_import_report
-from amity.desk.people import get_people
+from amity.desk.people import get_people, in_circle_order, layer_of
 from amity.ingest import import_archives
 from amity.store import open_store
 from amity.store.reads import count_posts_by_kind, get_own_account_ids

@@ -143,6 +143,18 @@ def get_people(connection: Connection, *, now: int | None = None) -> People:
     )
 
 
+def in_circle_order(found: People) -> list[Standing | Pinned]:
+    """Return the contacts and the people pinned apart, circle by circle (pins last in each)."""
+    order = {1: 0, 2: 1, 3: 2, 4: 3, 0: 4}
+    entries: list[Standing | Pinned] = [*found.standings, *found.pinned_apart]
+    return sorted(entries, key=lambda entry: order[layer_of(entry)])
+
+
+def layer_of(entry: Standing | Pinned) -> int:
+    """Return the circle an entry of the people list is in (0: further out)."""
+    return entry.layer if isinstance(entry, Pinned) else entry.contact.layer
+
+
 def get_persons(connection: Connection, person_ids: Sequence[int]) -> dict[int, Person]:
     """Return the named people with their accounts and tags, by person id."""
     wanted = set(person_ids)

@@ -60,7 +60,5 @@ class StoreWriter:
         for row in rows:
             platform, target = row[0], row[7]
             actor = ids[platform, row[6]]
-            target_id = None if target is None else ids[platform, target]
-            # The post's natural key again, for the lookup of its store id (insert_interactions).
-            done.append((*row[:6], actor, target_id, run, platform, row[2]))
+            done.append((*row[:6], actor, None if target is None else ids[platform, target], run))
         return done

@@ -136,24 +136,15 @@ def upsert_post_payloads(connection: Connection, rows: Sequence[tuple[str, str, 
 def insert_interactions(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
     """Insert interactions (tuples in INTERACTION_COLUMNS order) not stored yet.
 
-    A known time fills in an unknown one. A new interaction about a post stored already points
-    at it at once (most name the post written just before them), which spares ``link_posts``
-    rewriting the row later; the two key columns of that lookup come again at the end of each
-    tuple, as ``upsert_sql`` has only positional placeholders.
+    A known time fills in an unknown one.
     """
     if not rows:
         return
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    post_id = f"(SELECT id FROM posts WHERE platform = {mark} AND platform_id = {mark})"
     conflict = (
         "(platform, key) DO UPDATE SET occurred_at = excluded.occurred_at"
         " WHERE interactions.occurred_at IS NULL AND excluded.occurred_at IS NOT NULL"
     )
-    sql = (
-        f"INSERT INTO interactions ({', '.join(INTERACTION_COLUMNS)}, post_id)"
-        f" VALUES ({', '.join([mark] * len(INTERACTION_COLUMNS))}, {post_id})"
-        f" ON CONFLICT {conflict}"
-    )
+    sql = upsert_sql(connection, "interactions", INTERACTION_COLUMNS, conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 

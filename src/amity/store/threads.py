@@ -117,26 +117,41 @@ def _write_chain_threads(
     group: NDArray[np.int64],
     times: NDArray[np.int64],
 ) -> NDArray[np.int64]:
-    """Upsert one thread per conversation, a partition at a time; return their ids in order."""
-    size = np.bincount(group, minlength=conversations.size)
-    first = np.full(conversations.size, np.iinfo(np.int64).max)
-    last = np.full(conversations.size, np.iinfo(np.int64).min)
-    np.minimum.at(first, group, times)
-    np.maximum.at(last, group, times)
-    thread_of = np.zeros(conversations.size, dtype=np.int64)
-    for start in range(0, conversations.size, _PARTITION):
+    """Upsert one thread per chain key, a partition at a time; return each conversation's id.
+
+    Chains whose roots reply to the same post that is not stored (two replies to one post of
+    someone else) share that post as their key: they are one conversation, one thread, and its
+    count and times are those of all of them.
+    """
+    keys, true_roots = _chain_keys(connection, conversations.tolist())
+    index: dict[str, int] = {}
+    key_of = np.array(
+        [index.setdefault(keys[root], len(index)) for root in conversations.tolist()], np.int64
+    )
+    by_key = key_of[group]
+    size = np.bincount(by_key, minlength=len(index))
+    first = np.full(len(index), np.iinfo(np.int64).max)
+    last = np.full(len(index), np.iinfo(np.int64).min)
+    np.minimum.at(first, by_key, times)
+    np.maximum.at(last, by_key, times)
+    root_of: list[int | None] = [None] * len(index)
+    for root, key in zip(conversations.tolist(), key_of.tolist(), strict=True):
+        if root in true_roots:
+            root_of[key] = root
+    ordered = list(index)
+    thread_ids = np.zeros(len(index), dtype=np.int64)
+    for start in range(0, len(ordered), _PARTITION):
         part = slice(start, start + _PARTITION)
-        roots = conversations[part].tolist()
-        keys, true_roots = _chain_keys(connection, roots)
         rows = [
-            (platform, keys[root], root if root in true_roots else None, count, begin, end)
-            for root, count, begin, end in zip(
-                roots, size[part].tolist(), first[part].tolist(), last[part].tolist(), strict=True
+            (platform, key, root, count, begin, end)
+            for key, root, count, begin, end in zip(
+                ordered[part], root_of[part], size[part].tolist(), first[part].tolist(),
+                last[part].tolist(), strict=True,
             )
-        ]
+        ]  # fmt: skip
         ids = _upsert_threads(connection, platform, rows)
-        thread_of[part] = [ids[keys[root]] for root in roots]
-    return thread_of
+        thread_ids[part] = [ids[key] for key in ordered[part]]
+    return thread_ids[key_of]
 
 
 def _chain_columns(connection: Connection, platform: str) -> NDArray[np.int64]:

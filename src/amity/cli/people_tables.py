@@ -17,7 +17,7 @@ from amity.insight.pairs import DAY
 from amity.model import PersonNote
 
 CIRCLES = 4
-COLUMNS = ("circle", "who", "last talked", "90 days", "you / them", "usual gap", "flags")
+COLUMNS = ("circle", "who", "last\ntalked", "90\ndays", "you /\nthem", "usual\ngap", "flags")
 WHY_COLUMNS = ("circle", "who", "why", "flags")
 LEFT = {"who", "why", "flags"}
 KEPT_AWAY = {"block": "blocked", "mute": "muted"}
@@ -39,6 +39,7 @@ def show_people(found: People, shown: list[Standing | Pinned], *, why: bool = Fa
         table.add_column(header, justify="left" if header in LEFT else "right", no_wrap=True)
     table.columns[1].no_wrap = False
     table.columns[1].min_width = 16
+    table.columns[1].overflow = "fold"
     if why:
         table.columns[2].no_wrap = False
         table.columns[2].ratio = 2

@@ -32,14 +32,11 @@ from amity.desk.people import (
     evaluate_file,
     evaluate_workspace,
     get_people,
-    get_persons,
+    get_person_page,
     in_circle_order,
     layer_of,
 )
 from amity.insight.pairs import DAY
-from amity.store import knowledge
-from amity.store.follows import get_kept_away
-from amity.store.lookup import get_person_named
 
 AtOption = Annotated[
     datetime | None,
@@ -105,27 +102,20 @@ def show_person(
     """
     engine = open_current_store(workspace)
     with engine.connect() as connection:
-        person_id, _ = get_person_named(connection, person)
-        found = get_people(connection, now=_moment(at))
-        known = get_persons(connection, [person_id])[person_id]
-        notes = knowledge.list_notes(connection, person_id=person_id)
-        pin = knowledge.get_circle_pins(connection).get(person_id)
-        away = sorted(get_kept_away(connection).get(person_id, ()))
-        is_user = any(account.is_own for account in known.accounts)
-    standing = found.of(person_id)
+        page = get_person_page(connection, person, now=_moment(at))
     if json:
-        data = standing_data(standing) if standing else person_data(known)
+        data = standing_data(page.standing) if page.standing else person_data(page.person)
         data.update(
             {
-                "pinned_circle": pin,
-                "notes": [note_data(n) for n in notes],
-                "is_you": is_user,
-                "kept_away": away,
+                "pinned_circle": page.pinned_circle,
+                "notes": [note_data(n) for n in page.notes],
+                "is_you": page.is_you,
+                "kept_away": list(page.kept_away),
             }
         )
-        print_json({**view_data(found), "person": data})
+        print_json({**view_data(page.people), "person": data})
         return
-    show_person_page(found, known, standing, notes, pin=pin, is_user=is_user, away=away)
+    show_person_page(page)
 
 
 @friendly_errors

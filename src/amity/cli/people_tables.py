@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from amity.cli.common import err, out
-from amity.desk.people import People, Person, Pinned, Standing
+from amity.desk.people import People, Person, PersonPage, Pinned, Standing
 from amity.insight.drift import describe_drift, describe_rise
 from amity.insight.evaluate import METHODS, Evaluation
 from amity.insight.explanation import describe_tie, duration_words, explain_tie
@@ -135,33 +135,26 @@ def short_duration(days: float) -> str:
     return f"{round(days / 365.25)} y"
 
 
-def show_person_page(
-    found: People,
-    person: Person,
-    standing: Standing | None,
-    notes: list[PersonNote],
-    *,
-    pin: int | None,
-    is_user: bool,
-    away: Sequence[str],
-) -> None:
+def show_person_page(page: PersonPage) -> None:
+    """Print one person: accounts, circle and why, drift or rise, tags, notes and meetings."""
+    person, standing = page.person, page.standing
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
     grid.add_row("accounts", escape("\n".join(person.handles)))
-    if is_user:
+    if page.is_you:
         grid.add_row("", "This is you.")
-    elif away:
-        verbs = " and ".join(KEPT_AWAY[kind] for kind in away)
+    elif page.kept_away:
+        verbs = " and ".join(KEPT_AWAY[kind] for kind in page.kept_away)
         grid.add_row("circle", f"none: you {verbs} them, so they are left out of your people.")
     elif standing is None:
-        pinned = f"pinned to circle {pin}; " if pin else ""
-        grid.add_row("circle", f"{pinned}no interactions with them before {day(found.now)}.")
+        pinned = f"pinned to circle {page.pinned_circle}; " if page.pinned_circle else ""
+        grid.add_row("circle", f"{pinned}no interactions with them before {day(page.people.now)}.")
     else:
         _standing_rows(grid, standing)
     if person.tags:
         grid.add_row("tags", escape(", ".join(person.tags)))
-    for note in notes:
+    for note in page.notes:
         label, text = _note_line(note)
         grid.add_row(label, text)
     out.print(f"[bold]{escape(person.name)}[/] [dim]#{person.person_id}[/]")

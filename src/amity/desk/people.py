@@ -23,11 +23,11 @@ from amity.insight.evaluate import Evaluation, daily_windows, evaluate
 from amity.insight.eventfile import read_events
 from amity.insight.events import Events, make_events
 from amity.insight.people import Contact, people_report
-from amity.model import Account
+from amity.model import Account, InteractionKind, PersonNote
 from amity.store.follows import get_kept_away
 from amity.store.history import History, get_history
-from amity.store.knowledge import get_circle_pins, get_tags
-from amity.store.lookup import account_from_row, account_label
+from amity.store.knowledge import get_circle_pins, get_tags, list_notes
+from amity.store.lookup import account_from_row, account_label, get_person_named
 from amity.store.schema import accounts, people
 
 NO_OWN_HINT = "Import one of your own archives first: amity import PATH (see docs/sources.md)."
@@ -98,39 +98,40 @@ class People:
 
 def get_people(connection: Connection, *, now: int | None = None) -> People:
     """Score the user's ties as of ``now`` (default: the newest interaction) and name them."""
-    history = get_history(connection)
-    if history.own_person is None:
-        raise NotFound("there is no account of yours in the store yet", hint=NO_OWN_HINT)
-    events = history_events(history)
+    events, own = _own_events(connection)
     newest = int(events.time[-1]) if len(events) else None
     when = now if now is not None else (newest or 0)
     events = events.before(when + 1)
-    try:
-        ego = events.node(history.own_person)
-    except KeyError:
+    ego = _node_or_none(events, own)
+    if ego is None:
         return People(when, newest, (), (), (), (0, 0, 0, 0, 0))
-    pins = {
+    pins = get_circle_pins(connection)
+    dense_pins = {
         dense: circle
-        for person, circle in get_circle_pins(connection).items()
+        for person, circle in pins.items()
         if (dense := _node_or_none(events, person)) is not None
     }
     away = get_kept_away(connection)
-    events = events.rows(~np.isin(events.labels[events.source], list(away)))
-    events = events.rows(~np.isin(events.labels[events.target], list(away)))
-    report = people_report(events, ego=ego, now=when, pins=pins)
+    away_nodes = np.isin(events.labels, list(away))
+    kept = ~(away_nodes[events.source] | away_nodes[events.target])
+    report = people_report(events.rows(kept), ego=ego, now=when, pins=dense_pins)
     ids = [int(events.labels[contact.tie.other]) for contact in report.contacts]
-    known = get_persons(connection, ids)
+    seen = {*ids, own, *away}
+    apart_pins = {pid: circle for pid, circle in pins.items() if pid not in seen}
+    known = get_persons(connection, [*ids, *apart_pins])
     standings = tuple(
         Standing(known[person_id], contact)
         for person_id, contact in zip(ids, report.contacts, strict=True)
     )
     by_node = {standing.contact.tie.other: standing for standing in standings}
-    apart = _pinned_apart(connection, {*ids, history.own_person, *away})
-    sizes = [
-        sum(1 for s in standings if s.contact.layer == layer)
-        + sum(1 for pinned in apart if pinned.layer == layer)
-        for layer in (1, 2, 3, 4, 0)
-    ]
+    apart = tuple(
+        sorted(
+            (Pinned(known[pid], circle) for pid, circle in apart_pins.items()),
+            key=lambda pinned: (pinned.layer, pinned.person.name),
+        )
+    )
+    layers = [s.contact.layer for s in standings] + [pinned.layer for pinned in apart]
+    sizes = tuple(layers.count(layer) for layer in (1, 2, 3, 4, 0))
     return People(
         now=when,
         newest_at=newest,
@@ -140,6 +141,35 @@ def get_people(connection: Connection, *, now: int | None = None) -> People:
         circle_sizes=(sizes[0], sizes[1], sizes[2], sizes[3], sizes[4]),
         kept_away=len(away),
         pinned_apart=apart,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PersonPage:
+    """One person as `amity people show` gives them: where they stand and what the user knows."""
+
+    people: People
+    person: Person
+    standing: Standing | None
+    notes: tuple[PersonNote, ...]
+    pinned_circle: int | None
+    kept_away: tuple[InteractionKind, ...]
+    is_you: bool
+
+
+def get_person_page(connection: Connection, name: str, *, now: int | None = None) -> PersonPage:
+    """Return the person ``name`` means, where they stand as of ``now``, and the user's notes."""
+    person_id, _ = get_person_named(connection, name)
+    found = get_people(connection, now=now)
+    person = get_persons(connection, [person_id])[person_id]
+    return PersonPage(
+        people=found,
+        person=person,
+        standing=found.of(person_id),
+        notes=tuple(list_notes(connection, person_id=person_id)),
+        pinned_circle=get_circle_pins(connection).get(person_id),
+        kept_away=tuple(sorted(get_kept_away(connection).get(person_id, ()))),
+        is_you=any(account.is_own for account in person.accounts),
     )
 
 
@@ -188,11 +218,8 @@ def evaluate_workspace(
     connection: Connection, *, learn: float = 0.8, windows: int | None = None
 ) -> Evaluation:
     """Replay the workspace's own history for the user alone, one window a day unless told."""
-    history = get_history(connection)
-    if history.own_person is None:
-        raise NotFound("there is no account of yours in the store yet", hint=NO_OWN_HINT)
-    events = history_events(history)
-    own = _node_or_none(events, history.own_person)
+    events, own_person = _own_events(connection)
+    own = _node_or_none(events, own_person)
     if own is None:
         _too_few(0)
     if windows is None and len(events) >= 2:
@@ -214,19 +241,19 @@ def _too_few(count: int) -> NoReturn:
     )
 
 
+def _own_events(connection: Connection) -> tuple[Events, int]:
+    """Return the store's history as events between people, and the user's own person id."""
+    history = get_history(connection)
+    if history.own_person is None:
+        raise NotFound("there is no account of yours in the store yet", hint=NO_OWN_HINT)
+    return history_events(history), history.own_person
+
+
 def history_events(history: History) -> Events:
     """Return the store's interaction history as an event table between people."""
     return make_events(
         history.actor, history.target, history.at, kind=history.kind, thread=history.thread
     )
-
-
-def _pinned_apart(connection: Connection, seen: set[int]) -> tuple[Pinned, ...]:
-    """Return the pinned people not among ``seen`` (contacts, the user, kept away), by circle."""
-    pins = {pid: circle for pid, circle in get_circle_pins(connection).items() if pid not in seen}
-    known = get_persons(connection, list(pins))
-    found = [Pinned(known[pid], circle) for pid, circle in pins.items()]
-    return tuple(sorted(found, key=lambda pinned: (pinned.layer, pinned.person.name)))
 
 
 def _node_or_none(events: Events, label: int) -> int | None:

@@ -246,7 +246,7 @@ def _point_posts(
     connection: Connection, post_ids: NDArray[np.int64], thread_ids: NDArray[np.int64]
 ) -> None:
     """Set posts' thread ids, a partition at a time, so memory stays flat."""
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    mark = _marks(connection, 1)
     sql = f"UPDATE posts SET thread_id = {mark} WHERE id = {mark}"
     for start in range(0, post_ids.size, _PARTITION):
         pairs = zip(

@@ -90,6 +90,30 @@ class IdentityConflict(AmityError):
     """Accounts cannot be merged into one person, split or kept apart as asked."""
 
 
+class NetworkError(AmityError):
+    """A server could not be reached, or did not answer as its API does."""
+
+
+class ServerUnreachable(NetworkError):
+    """No answer from a server: a closed port, a name that does not resolve, a timeout."""
+
+
+class ServerFailed(NetworkError):
+    """A server answered with an error, a web page or data that is not its API, again and again."""
+
+
+class CredentialsRejected(AmityError):
+    """A network refused an account's credentials: the token expired or was revoked."""
+
+    def __init__(self, message: str, *, state: str = "revoked", hint: str = "") -> None:
+        super().__init__(message, hint=hint)
+        self.state = state
+
+
+class BadCredentials(AmityError):
+    """Credentials given to connect an account are wrong or of the wrong kind."""
+
+
 def _rebuild(kind: type[AmityError], state: dict[str, Any]) -> AmityError:
     """Recreate a pickled error from its attributes."""
     error = kind.__new__(kind)

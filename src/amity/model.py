@@ -68,6 +68,13 @@ class Account:
     created_at: datetime | None = None
     is_own: bool = False
     raw: dict[str, Any] | None = None
+    followers_count: int | None = None
+    following_count: int | None = None
+    posts_count: int | None = None
+    is_bot: bool | None = None
+    """The account says it is automated (Mastodon ``bot``); None: the source does not say."""
+    is_group: bool | None = None
+    """The account is a group or community account (Mastodon ``group``)."""
 
     @property
     def ref(self) -> AccountRef:
@@ -117,6 +124,9 @@ class Post:
     boost_count: int | None = None
     like_count: int | None = None
     raw: dict[str, Any] | None = field(default=None, compare=False)
+    quote_of_author: AccountRef | None = None
+    """The author of the quoted post, where the source says (last: the hot paths pass fields
+    by position up to ``raw``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +162,25 @@ class Problem:
         return {"file": self.file, "item": self.item, "reason": self.reason, "hint": self.hint}
 
 
-Record = Account | Post | Interaction | Problem
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """Something a network told one of the user's accounts: kept whole, whatever its kind.
+
+    ``kind`` is the network's own word (Mastodon's ``favourite``, Bluesky's ``like``, or a kind
+    amity does not know yet); the interactions it stands for are separate records.
+    """
+
+    platform: Platform
+    platform_id: str
+    owner: AccountRef
+    kind: str
+    created_at: datetime
+    actor: AccountRef | None = None
+    post_id: str | None = None
+    raw: dict[str, Any] | None = field(default=None, compare=False)
+
+
+Record = Account | Post | Interaction | Notification | Problem
 
 
 NoteKind = Literal["note", "met"]

@@ -11,6 +11,7 @@ from amity.store import migrate
 from amity.store.schema import metadata
 
 TABLES = {"accounts", "people", "posts", "post_payloads", "interactions", "threads", "import_runs",
+          "connections", "sync_state", "sync_queue", "api_ids", "notifications",
           "circle_pins", "person_notes", "person_tags", "identity_decisions"}  # fmt: skip
 
 

@@ -102,6 +102,7 @@ def _encode_batch(batch: Batch) -> bytes:
             batch.posts,
             batch.payloads,
             batch.interactions,
+            batch.notifications,
             problems,
             batch.records,
             batch.bytes_read,
@@ -110,15 +111,16 @@ def _encode_batch(batch: Batch) -> bytes:
 
 
 def _decode_batch(data: memoryview) -> Batch:
-    accounts, posts, payloads, interactions, problems, records, bytes_read = marshal.loads(data)
+    accounts, posts, payloads, interactions, notices, problems, records, read = marshal.loads(data)
     return Batch(
-        accounts,
-        posts,
-        payloads,
-        interactions,
-        [Problem(*problem) for problem in problems],
-        records,
-        bytes_read,
+        accounts=accounts,
+        posts=posts,
+        payloads=payloads,
+        interactions=interactions,
+        notifications=notices,
+        problems=[Problem(*problem) for problem in problems],
+        records=records,
+        bytes_read=read,
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from orjson import dumps
 
-from amity.model import Account, AccountRef, Interaction, Post, Problem, Record
+from amity.model import Account, AccountRef, Interaction, Notification, Post, Problem, Record
 
 BATCH_SIZE = 5000
 
@@ -26,6 +26,8 @@ PostRow = tuple[Any, ...]
 author and the boosted author (the last two may be None)."""
 InteractionRow = tuple[Any, ...]
 """INTERACTION_COLUMNS up to ``raw``, then the platform ids of the actor and the target."""
+NotificationRow = tuple[Any, ...]
+"""NOTIFICATION_COLUMNS up to ``raw``, then the platform ids of the owner and the actor."""
 
 
 @dataclass(slots=True)
@@ -36,6 +38,7 @@ class Batch:
     posts: list[PostRow] = field(default_factory=list)
     payloads: list[tuple[str, str, str]] = field(default_factory=list)
     interactions: list[InteractionRow] = field(default_factory=list)
+    notifications: list[NotificationRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     records: int = 0
     bytes_read: int = 0
@@ -75,6 +78,8 @@ class RowBuilder:
             batch.interactions.append(self._interaction_row(record))
         elif isinstance(record, Account):
             self._note_account(record)
+        elif isinstance(record, Notification):
+            batch.notifications.append(self._notification_row(record))
         else:
             batch.problems.append(record)
             return
@@ -136,6 +141,19 @@ class RowBuilder:
             None if target is None else self._note(target),
         )
 
+    def _notification_row(self, notice: Notification) -> NotificationRow:
+        actor = notice.actor
+        return (
+            notice.platform,
+            notice.platform_id,
+            notice.kind,
+            notice.post_id,
+            int(notice.created_at.timestamp()),
+            None if notice.raw is None else dumps(notice.raw).decode(),
+            self._note(notice.owner),
+            None if actor is None else self._note(actor),
+        )
+
     def _note(self, ref: AccountRef) -> str:
         """Queue an account named by a reference, unless it went out before as it is now."""
         key = (ref.platform, ref.platform_id)
@@ -182,6 +200,11 @@ def account_row(account: Account) -> dict[str, Any]:
         "created_at": _epoch(account.created_at),
         "is_own": account.is_own,
         "raw": None if account.raw is None else dumps(account.raw).decode(),
+        "followers_count": account.followers_count,
+        "following_count": account.following_count,
+        "posts_count": account.posts_count,
+        "is_bot": account.is_bot,
+        "is_group": account.is_group,
     }
 
 
@@ -193,6 +216,11 @@ _EMPTY_ACCOUNT: dict[str, Any] = {
     "created_at": None,
     "is_own": False,
     "raw": None,
+    "followers_count": None,
+    "following_count": None,
+    "posts_count": None,
+    "is_bot": None,
+    "is_group": None,
 }
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from amity.ingest.rows import AccountKey, Batch, InteractionRow, PostRow
+from amity.ingest.rows import AccountKey, Batch, InteractionRow, NotificationRow, PostRow
 from amity.store import writes
 
 
@@ -42,6 +42,7 @@ class StoreWriter:
         writes.upsert_posts(connection, self._post_rows(batch.posts))
         writes.upsert_post_payloads(connection, batch.payloads)
         writes.insert_interactions(connection, self._interaction_rows(batch.interactions))
+        writes.insert_notifications(connection, self._notification_rows(batch.notifications))
 
     def _post_rows(self, rows: list[PostRow]) -> list[tuple[Any, ...]]:
         ids, run = self._ids, self._run_id
@@ -61,4 +62,13 @@ class StoreWriter:
             platform, target = row[0], row[7]
             actor = ids[platform, row[6]]
             done.append((*row[:6], actor, None if target is None else ids[platform, target], run))
+        return done
+
+    def _notification_rows(self, rows: list[NotificationRow]) -> list[tuple[Any, ...]]:
+        ids, run = self._ids, self._run_id
+        done = []
+        for row in rows:
+            platform, actor = row[0], row[7]
+            owner = ids[platform, row[6]]
+            done.append((*row[:6], owner, None if actor is None else ids[platform, actor], run))
         return done

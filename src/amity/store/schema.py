@@ -57,6 +57,11 @@ accounts = Table(
     Column("is_own", Boolean, nullable=False, default=False),
     Column("person_id", Integer, ForeignKey("people.id")),
     Column("raw", Text),
+    Column("followers_count", Integer),
+    Column("following_count", Integer),
+    Column("posts_count", Integer),
+    Column("is_bot", Boolean),
+    Column("is_group", Boolean),
     UniqueConstraint("platform", "platform_id"),
     Index("ix_accounts_handle", "handle"),
     Index("ix_accounts_person_id", "person_id"),
@@ -206,3 +211,92 @@ identity_decisions = Table(
 """What the user decided about two accounts being one person: ``rejected`` (never suggest them
 again) or ``merged``. Accounts are named by their natural keys, the pair in sorted order, so a
 decision outlives any store id and holds across re-imports."""
+
+
+# -- live accounts: connections to the networks, and what their syncs keep ------------------------
+
+connections = Table(
+    "connections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False, unique=True),
+    Column("platform", String(16), nullable=False),
+    Column("service", Text, nullable=False),
+    Column("transport", String(16), nullable=False, default="network"),
+    Column("state", String(16), nullable=False, default="ok"),
+    Column("state_detail", Text),
+    Column("checked_at", BigInteger),
+    Column("connected_at", BigInteger, nullable=False),
+    Column("last_sync_at", BigInteger),
+    Column("last_sync_run_id", Integer, ForeignKey("import_runs.id")),
+    CheckConstraint("state IN ('ok', 'expired', 'revoked', 'unreachable')", name="state"),
+)
+"""One of the user's accounts that amity may read from its network. ``service`` is the Mastodon
+instance or the Bluesky PDS; ``transport`` is ``network``, or ``demo`` for the demo world's
+servers, answered in process. Credentials are never here: they live in the workspace's
+``secrets/`` folder (or an environment variable)."""
+
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column(
+        "connection_id",
+        Integer,
+        ForeignKey("connections.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("stream", String(32), primary_key=True),
+    Column("state", Text, nullable=False),
+    Column("updated_at", BigInteger, nullable=False),
+)
+"""Where each stream of a connection stands (its cursors, as JSON). A page of data and the state
+after it are written in the same transaction, so a sync stopped anywhere resumes exactly."""
+
+sync_queue = Table(
+    "sync_queue",
+    metadata,
+    Column(
+        "connection_id",
+        Integer,
+        ForeignKey("connections.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("kind", String(16), primary_key=True),
+    Column("item", String(512), primary_key=True),
+    Column("added_at", BigInteger, nullable=False),
+)
+"""Follow-up work a sync found and has not done yet: threads whose context to fetch."""
+
+api_ids = Table(
+    "api_ids",
+    metadata,
+    Column(
+        "connection_id",
+        Integer,
+        ForeignKey("connections.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("kind", String(8), primary_key=True),
+    Column("api_id", String(128), primary_key=True),
+    Column("platform_id", String(512), nullable=False),
+)
+"""The ids a server's API uses for statuses and accounts (a Mastodon instance numbers every post
+it knows its own way) beside amity's natural keys (status URI, actor URI)."""
+
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("platform", String(16), nullable=False),
+    Column("platform_id", String(600), nullable=False),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("actor_id", Integer, ForeignKey("accounts.id")),
+    Column("post_platform_id", String(512)),
+    Column("created_at", BigInteger, nullable=False),
+    Column("raw", Text),
+    Column("import_run_id", Integer, ForeignKey("import_runs.id")),
+    UniqueConstraint("platform", "account_id", "platform_id"),
+    Index("ix_notifications_account_id_created_at", "account_id", "created_at"),
+)
+"""Every notification a network sent the user's accounts, of every kind, unknown kinds too."""

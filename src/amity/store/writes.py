@@ -10,8 +10,29 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from amity.store.schema import accounts, import_runs, interactions, people, posts
 
-ACCOUNT_FIELDS = ("handle", "display_name", "url", "bio", "website", "avatar_url", "created_at")
+ACCOUNT_FIELDS = (
+    "handle",
+    "display_name",
+    "url",
+    "bio",
+    "website",
+    "avatar_url",
+    "created_at",
+    "followers_count",
+    "following_count",
+    "posts_count",
+    "is_bot",
+    "is_group",
+)
 POST_MUTABLE_FIELDS = ("text", "html", "reply_count", "boost_count", "like_count")
+POST_FILLED_FIELDS = (
+    "reply_to_platform_id",
+    "reply_to_account_id",
+    "source_thread_key",
+    "quote_of_platform_id",
+)
+"""Links a later source may know where an earlier one did not (a thread's parent found by a
+sync after the post came without it); once known they are kept."""
 
 
 def _insert(connection: Connection, table: Table) -> Any:
@@ -83,6 +104,17 @@ POST_COLUMNS = (
     "boost_of_account_id",
     "import_run_id",
 )
+NOTIFICATION_COLUMNS = (
+    "platform",
+    "platform_id",
+    "kind",
+    "post_platform_id",
+    "created_at",
+    "raw",
+    "account_id",
+    "actor_id",
+    "import_run_id",
+)
 INTERACTION_COLUMNS = (
     "platform",
     "kind",
@@ -113,10 +145,14 @@ def upsert_posts(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> Non
     """Insert posts (tuples in POST_COLUMNS order); a stored post takes newer text and counts."""
     if not rows:
         return
-    updates = ", ".join(f"{name} = excluded.{name}" for name in POST_MUTABLE_FIELDS)
+    updates = [f"{name} = excluded.{name}" for name in POST_MUTABLE_FIELDS]
+    updates += [f"{name} = COALESCE(posts.{name}, excluded.{name})" for name in POST_FILLED_FIELDS]
+    filled = " OR ".join(
+        f"(posts.{name} IS NULL AND excluded.{name} IS NOT NULL)" for name in POST_FILLED_FIELDS
+    )
     conflict = (
-        f"(platform, platform_id) DO UPDATE SET {updates}"
-        f" WHERE {_changed('posts', POST_MUTABLE_FIELDS)}"
+        f"(platform, platform_id) DO UPDATE SET {', '.join(updates)}"
+        f" WHERE {_changed('posts', POST_MUTABLE_FIELDS)} OR {filled}"
     )
     connection.exec_driver_sql(upsert_sql(connection, "posts", POST_COLUMNS, conflict), list(rows))
 
@@ -145,6 +181,15 @@ def insert_interactions(connection: Connection, rows: Sequence[tuple[Any, ...]])
         " WHERE interactions.occurred_at IS NULL AND excluded.occurred_at IS NOT NULL"
     )
     sql = upsert_sql(connection, "interactions", INTERACTION_COLUMNS, conflict)
+    connection.exec_driver_sql(sql, list(rows))
+
+
+def insert_notifications(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert notifications (tuples in NOTIFICATION_COLUMNS order) not stored yet."""
+    if not rows:
+        return
+    conflict = "(platform, account_id, platform_id) DO NOTHING"
+    sql = upsert_sql(connection, "notifications", NOTIFICATION_COLUMNS, conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 

@@ -18,6 +18,7 @@ import libipld
 import orjson
 
 from amity.model import AccountRef, Interaction, InteractionKind, Post
+from amity.sources.edges import edges_of
 
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
@@ -172,29 +173,14 @@ class RecordReader:
             reply_to_author=ref(parent_did) if parent_did else None,
             thread_key=root,
             quote_of_id=quote,
+            quote_of_author=ref(quoted) if quote and (quoted := did_of(quote)) else None,
             links=tuple(dict.fromkeys(links + embed_links)),
             hashtags=tuple(dict.fromkeys(hashtags)),
             mentions=tuple(ref(did) for did in dict.fromkeys(mentioned)),
             media_count=media,
             raw=json_safe(record),
         )
-        return post, self._edges(post, parent_did, mentioned)
-
-    def _edges(self, post: Post, parent_did: str | None, mentioned: list[str]) -> list[Interaction]:
-        edges: list[Interaction] = []
-        when = post.created_at
-
-        def add(kind: InteractionKind, did: str | None, post_id: str) -> None:
-            if did and did != self.did:
-                edges.append(Interaction("bluesky", kind, self.owner, ref(did), post_id, when))
-
-        add("reply", parent_did, post.platform_id)
-        for did in dict.fromkeys(mentioned):
-            if did != parent_did:
-                add("mention", did, post.platform_id)
-        if post.quote_of_id:
-            add("quote", did_of(post.quote_of_id), post.platform_id)
-        return edges
+        return post, edges_of(post)
 
 
 def _reply(reply: object) -> tuple[str | None, str | None]:

@@ -24,7 +24,7 @@ import orjson
 from amity.errors import SourceError
 from amity.model import Account, Interaction, InteractionKind, Post, Problem, Record
 from amity.sources.container import Container
-from amity.sources.html import extract_links, html_to_text
+from amity.sources.html import html_to_text
 from amity.sources.jsonstream import JsonStream
 from amity.sources.mastodon.normalize import (
     SKIPPED,
@@ -35,6 +35,7 @@ from amity.sources.mastodon.normalize import (
     derive_actor,
     host_of,
     parse_time,
+    website_of,
 )
 
 ACTOR = "actor.json"
@@ -103,7 +104,7 @@ def _account_from_actor(actor: dict[str, Any], actor_id: str) -> Account:
         display_name=_text_or_none(actor.get("name")),
         url=as_uri(actor.get("url")),
         bio=(html_to_text(summary) or None) if isinstance(summary, str) else None,
-        website=_website(actor.get("attachment")),
+        website=website_of(actor.get("attachment")),
         avatar_url=_image_url(actor.get("icon")),
         created_at=_time_or_none(published),
         is_own=True,
@@ -126,21 +127,6 @@ def _image_url(icon: object) -> str | None:
     """Return the URL of an ``icon``/``image``; exports give a path inside the archive."""
     image = as_list(icon)
     return as_uri(image[0].get("url")) if image and isinstance(image[0], dict) else None
-
-
-def _website(fields: object) -> str | None:
-    """Return the first profile field value that holds a link."""
-    for field in as_list(fields):
-        value = field.get("value") if isinstance(field, dict) else None
-        if not isinstance(value, str):
-            continue
-        links = extract_links(value)
-        if links:
-            return links[0]
-        text = html_to_text(value)
-        if text.startswith(("https://", "http://")) and " " not in text:
-            return text
-    return None
 
 
 class _ArchiveReader:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from amity.model import AccountRef, Interaction, InteractionKind, Post, Visibility
-from amity.sources.html import PostHtml, html_to_text, read_post_html
+from amity.sources.html import PostHtml, extract_links, html_to_text, read_post_html
 
 PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
 """The ways JSON-LD lets a server write the public audience."""
@@ -192,7 +192,7 @@ class ActivityReader:
             author=self.owner,
             kind="dm" if visibility == "direct" else "post",
             created_at=parse_time(note.get("published") or activity.get("published")),
-            text=_with_warning(markup.text, note.get("summary")),
+            text=with_warning(markup.text, note.get("summary")),
             html=markup.html or None,
             language=language,
             visibility=visibility,
@@ -322,7 +322,22 @@ def _read_content(note: dict[str, Any]) -> tuple[str, str | None]:
     return (content if isinstance(content, str) else ""), language or None
 
 
-def _with_warning(text: str, warning: object) -> str:
+def website_of(fields: object) -> str | None:
+    """Return the first profile field value that holds a link (actor attachments, API fields)."""
+    for entry in as_list(fields):
+        value = entry.get("value") if isinstance(entry, dict) else None
+        if not isinstance(value, str):
+            continue
+        links = extract_links(value)
+        if links:
+            return links[0]
+        text = html_to_text(value)
+        if text.startswith(("https://", "http://")) and " " not in text:
+            return text
+    return None
+
+
+def with_warning(text: str, warning: object) -> str:
     """Return the text of a post; a content warning is words its author wrote, so it leads."""
     if isinstance(warning, str) and warning:
         warning_text = html_to_text(warning)

@@ -42,6 +42,12 @@ SETTINGS = (
         "SQLAlchemy URL of the store. Default: sqlite:///WORKSPACE/amity.db. Use"
         " postgresql+psycopg://USER:PASSWORD@HOST/NAME for PostgreSQL.",
     ),
+    Setting(
+        "bluesky_plc",
+        "AMITY_BLUESKY_PLC",
+        "PLC directory that turns a Bluesky DID into its server, for `amity connect bluesky`."
+        " Default: https://plc.directory.",
+    ),
 )
 
 CONFIG_FILE = "amity.toml"
@@ -55,6 +61,7 @@ class Settings:
 
     workspace: Path
     database_url: str
+    bluesky_plc: str | None = None
 
     @property
     def config_file(self) -> Path:
@@ -80,7 +87,11 @@ def load_settings(
     folder = workspace or (Path(env["AMITY_WORKSPACE"]) if env.get("AMITY_WORKSPACE") else None)
     folder = (folder or default_workspace()).expanduser().resolve()
     url = env.get("AMITY_DATABASE_URL") or _configured_url(folder / CONFIG_FILE)
-    return Settings(workspace=folder, database_url=url or f"sqlite:///{folder / DATABASE_FILE}")
+    return Settings(
+        workspace=folder,
+        database_url=url or f"sqlite:///{folder / DATABASE_FILE}",
+        bluesky_plc=env.get("AMITY_BLUESKY_PLC") or None,
+    )
 
 
 def _configured_url(config_file: Path) -> str | None:

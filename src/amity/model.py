@@ -183,6 +183,24 @@ class Notification:
 Record = Account | Post | Interaction | Notification | Problem
 
 
+@dataclass(frozen=True, slots=True)
+class FollowUp:
+    """Work a sync found for later: a thread to fetch, named as its API names it, and when the
+    post it is about was written (the newest work is done first)."""
+
+    item: str
+    at: int
+
+
+@dataclass(frozen=True, slots=True)
+class ApiId:
+    """An id a server's API uses for something amity keys otherwise (a status by its URI)."""
+
+    kind: str
+    api_id: str
+    platform_id: str
+
+
 NoteKind = Literal["note", "met"]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from amity.cli import archives, db, demo, people
+from amity.cli import accounts, archives, db, demo, people
 
 app = typer.Typer(
     name="amity",
@@ -15,6 +15,10 @@ app = typer.Typer(
 )
 app.command("init")(db.init)
 app.command("import")(archives.import_command)
+app.add_typer(accounts.connect_app, name="connect")
+app.command("accounts")(accounts.list_accounts)
+app.command("disconnect")(accounts.disconnect)
+app.command("sync")(accounts.sync_command)
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(people.app, name="people")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -11,10 +12,11 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import orjson
 import typer
 from rich.console import Console
-from rich.markup import escape
 from sqlalchemy import Engine
 
+from amity.cli.text import shown
 from amity.config import Settings, load_settings, require_workspace
+from amity.credentials import redact
 from amity.errors import AmityError
 from amity.store import open_store
 from amity.store.migrate import require_current
@@ -74,7 +76,7 @@ def friendly_errors(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
         except AmityError as error:
             if debug:
-                raise
+                _show_traceback()
             _report(error.summary, error.hint)
         except KeyboardInterrupt:
             _report("interrupted; nothing from this command was stored", "")
@@ -83,7 +85,7 @@ def friendly_errors(function: Callable[P, R]) -> Callable[P, R]:
             _report("ran out of memory", "Close other programs, or import one archive at a time.")
         except Exception as error:  # the last line of defence: never a bare traceback
             if debug:
-                raise
+                _show_traceback()
             _report(
                 f"unexpected error: {type(error).__name__}: {error}",
                 "This is a bug in amity. Run the command again with --debug and report the output.",
@@ -94,6 +96,11 @@ def friendly_errors(function: Callable[P, R]) -> Callable[P, R]:
 
 
 def _report(message: str, hint: str) -> None:
-    err.print(f"[bold red]error:[/] {escape(message)}")
+    err.print(f"[bold red]error:[/] {shown(redact(message))}")
     if hint:
-        err.print(f"[dim]→ {escape(hint)}[/]")
+        err.print(f"[dim]→ {shown(redact(hint))}[/]")
+
+
+def _show_traceback() -> None:
+    """Print the current exception's traceback for --debug, with every secret blanked out."""
+    sys.stderr.write(redact(traceback.format_exc()))

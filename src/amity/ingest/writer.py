@@ -14,7 +14,7 @@ from amity.store import writes
 class StoreWriter:
     """Write one import run's batches; keep the ids of the accounts written so far."""
 
-    def __init__(self, connection: Connection, run_id: int) -> None:
+    def __init__(self, connection: Connection, run_id: int | None) -> None:
         self._connection = connection
         self._run_id = run_id
         self._ids: dict[AccountKey, int] = {}

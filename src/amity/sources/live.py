@@ -18,19 +18,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from amity.model import Record
+from amity.model import Account, ApiId, FollowUp, Record
 
 T = TypeVar("T")
 State = dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class ApiId:
-    """An id a server's API uses for something amity keys otherwise (a status by its URI)."""
-
-    kind: str
-    api_id: str
-    platform_id: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +29,7 @@ class Content:
     """What a piece of a sync brings: records, threads to look at next, and API ids learnt."""
 
     records: list[Record] = field(default_factory=list)
-    follow_ups: tuple[str, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
     api_ids: tuple[ApiId, ...] = ()
 
 
@@ -54,10 +45,36 @@ class Page:
 class Stream(Protocol):
     """A part of an account that a sync reads page by page."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """Return the stream's name, under which its state is kept."""
+        ...
 
     def pages(self, state: Mapping[str, Any]) -> Iterator[Page]:
         """Yield the pages that are new since ``state`` (the state the last page left)."""
+        ...
+
+
+class Unavailable(Exception):
+    """A stream the server does not offer, or that these credentials may not read: skipped."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class LiveSource(Protocol):
+    """One connected account, as a sync reads it: its streams, and threads to fetch on demand."""
+
+    owner: Account
+    follow_up_kind: str
+
+    def streams(self) -> list[Stream]:
+        """Return the account's streams, in the order a sync reads them."""
+        ...
+
+    def follow_up(self, items: Sequence[str]) -> Content:
+        """Fetch the threads named by queued follow-up items; unknown ones are skipped."""
         ...
 
 
@@ -84,6 +101,18 @@ class Walk(Generic[T]):
     convert: Callable[[Sequence[T]], Content]
     ordered: bool = True
     floor: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class WalkStream(Generic[T]):
+    """A stream that is one newest-first walk."""
+
+    name: str
+    walk: Walk[T]
+
+    def pages(self, state: Mapping[str, Any]) -> Iterator[Page]:
+        """Yield the walk's pages that are new since ``state``."""
+        return newest_first(self.walk, state)
 
 
 def newest_first(walk: Walk[T], state: Mapping[str, Any]) -> Iterator[Page]:

@@ -223,6 +223,7 @@ connections = Table(
     Column("platform", String(16), nullable=False),
     Column("service", Text, nullable=False),
     Column("transport", String(16), nullable=False, default="network"),
+    Column("secret_name", String(200), nullable=False),
     Column("state", String(16), nullable=False, default="ok"),
     Column("state_detail", Text),
     Column("checked_at", BigInteger),
@@ -263,9 +264,10 @@ sync_queue = Table(
     ),
     Column("kind", String(16), primary_key=True),
     Column("item", String(512), primary_key=True),
-    Column("added_at", BigInteger, nullable=False),
+    Column("at", BigInteger, nullable=False),
 )
-"""Follow-up work a sync found and has not done yet: threads whose context to fetch."""
+"""Follow-up work a sync found and has not done yet: threads whose context to fetch. ``at`` is
+when the post it is about was written: the newest work is done first."""
 
 api_ids = Table(
     "api_ids",

@@ -14,13 +14,23 @@ derived from its address by Mastodon's convention (``name@host`` → ``https://h
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
-from amity.model import Account, AccountRef, Interaction, Notification, Post, Record, Visibility
+from amity.model import (
+    Account,
+    AccountRef,
+    ApiId,
+    Interaction,
+    InteractionKind,
+    Notification,
+    Post,
+    Record,
+    Visibility,
+)
 from amity.sources.edges import edges_of
 from amity.sources.html import html_to_text, read_post_html
-from amity.sources.live import ApiId
 from amity.sources.mastodon.normalize import ItemError, host_of, website_of, with_warning
 
 Entity = Mapping[str, Any]
@@ -32,7 +42,11 @@ VISIBILITY: dict[str, Visibility] = {
     "private": "followers",
     "direct": "direct",
 }
-SIMPLE_EDGES = {"favourite": "like", "reblog": "boost", "follow": "follow"}
+SIMPLE_EDGES: dict[str, InteractionKind] = {
+    "favourite": "like",
+    "reblog": "boost",
+    "follow": "follow",
+}
 """Notifications that stand for one interaction of their account with the user."""
 
 
@@ -105,34 +119,16 @@ class EntityReader:
 
     def account(self, entity: Entity) -> Account:
         """Return the account an Account entity describes, with its public figures."""
-        ref = self.ref(entity)
-        note = _text(entity.get("note"))
-        return Account(
-            platform="mastodon",
-            platform_id=ref.platform_id,
-            handle=ref.handle,
-            display_name=ref.display_name,
-            url=_text(entity.get("url")),
-            bio=html_to_text(note) if note else None,
-            website=website_of(entity.get("fields")),
-            avatar_url=_text(entity.get("avatar")),
-            created_at=_maybe_time(entity.get("created_at")),
-            is_own=ref.platform_id == self.owner.platform_id,
-            followers_count=_count(entity.get("followers_count")),
-            following_count=_count(entity.get("following_count")),
-            posts_count=_count(entity.get("statuses_count")),
-            is_bot=entity.get("bot") if isinstance(entity.get("bot"), bool) else None,
-            is_group=entity.get("group") if isinstance(entity.get("group"), bool) else None,
-        )
+        self.ref(entity)
+        found = read_account(entity, self.host)
+        if found.platform_id == self.owner.platform_id:
+            return replace(found, is_own=True)
+        return found
 
     def ref(self, entity: Entity) -> AccountRef:
         """Return the reference to an Account entity (by its URI), and remember its id."""
-        acct = _text(entity.get("acct")) or _text(entity.get("username"))
-        if acct is None:
-            raise ItemError("names an account without an address")
-        handle = acct if "@" in acct else f"{acct}@{self.host}"
-        uri = _text(entity.get("uri")) or _actor_uri(handle)
-        ref = AccountRef("mastodon", uri, handle, _text(entity.get("display_name")))
+        ref = _account_ref(entity, self.host)
+        uri = ref.platform_id
         api_id = entity.get("id")
         if api_id is not None:
             key = str(api_id)
@@ -289,7 +285,7 @@ class EntityReader:
         if edge is not None and actor is not None:
             target_post = post_id if edge != "follow" else None
             records.append(
-                Interaction("mastodon", edge, actor, self.owner, target_post, created_at)  # type: ignore[arg-type]
+                Interaction("mastodon", edge, actor, self.owner, target_post, created_at)
             )
         records.append(
             Notification(
@@ -325,6 +321,38 @@ class EntityReader:
                 if isinstance(status, Mapping):
                     records += self.status(status)
         return records
+
+
+def read_account(entity: Entity, instance: str) -> Account:
+    """Return the account an Account entity of ``instance`` describes, with its figures."""
+    ref = _account_ref(entity, host_of(instance) or instance)
+    note = _text(entity.get("note"))
+    return Account(
+        platform="mastodon",
+        platform_id=ref.platform_id,
+        handle=ref.handle,
+        display_name=ref.display_name,
+        url=_text(entity.get("url")),
+        bio=html_to_text(note) if note else None,
+        website=website_of(entity.get("fields")),
+        avatar_url=_text(entity.get("avatar")),
+        created_at=_maybe_time(entity.get("created_at")),
+        followers_count=_count(entity.get("followers_count")),
+        following_count=_count(entity.get("following_count")),
+        posts_count=_count(entity.get("statuses_count")),
+        is_bot=entity.get("bot") if isinstance(entity.get("bot"), bool) else None,
+        is_group=entity.get("group") if isinstance(entity.get("group"), bool) else None,
+    )
+
+
+def _account_ref(entity: Entity, host: str) -> AccountRef:
+    """Return the reference to an Account entity: its URI, handle and display name."""
+    acct = _text(entity.get("acct")) or _text(entity.get("username"))
+    if acct is None:
+        raise ItemError("names an account without an address")
+    handle = acct if "@" in acct else f"{acct}@{host}"
+    uri = _text(entity.get("uri")) or _actor_uri(handle)
+    return AccountRef("mastodon", uri, handle, _text(entity.get("display_name")))
 
 
 def _statuses_in(entities: Iterable[Entity]) -> Iterable[Entity]:

@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("platform", sa.String(length=16), nullable=False),
         sa.Column("service", sa.Text(), nullable=False),
         sa.Column("transport", sa.String(length=16), nullable=False),
+        sa.Column("secret_name", sa.String(length=200), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("state_detail", sa.Text(), nullable=True),
         sa.Column("checked_at", sa.BigInteger(), nullable=True),
@@ -119,7 +120,7 @@ def _connection_table(name: str, key_columns: tuple[sa.Column[str], ...]) -> Non
             sa.Column("state", sa.Text(), nullable=False),
             sa.Column("updated_at", sa.BigInteger(), nullable=False),
         ),
-        "sync_queue": (sa.Column("added_at", sa.BigInteger(), nullable=False),),
+        "sync_queue": (sa.Column("at", sa.BigInteger(), nullable=False),),
         "api_ids": (sa.Column("platform_id", sa.String(length=512), nullable=False),),
     }[name]
     op.create_table(

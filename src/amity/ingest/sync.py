@@ -21,9 +21,9 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, Engine, select
 
+from amity.errors import NotFound
 from amity.ingest.rows import RowBuilder
 from amity.ingest.writer import StoreWriter
-from amity.errors import NotFound
 from amity.model import Account, Interaction, Post, Problem
 from amity.sources.live import Content, LiveSource, Unavailable
 from amity.store import connections as linked

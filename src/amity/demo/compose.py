@@ -127,3 +127,24 @@ class Composer:
     def contact_direct(self, *, question: bool) -> Text[Person]:
         """Write a contact's direct message to the user."""
         return self._maker.make("contact_dm_question" if question else "contact_dm")
+
+    def contact_chat(self) -> Text[Person]:
+        """Write a contact's reply to someone else in a thread she takes part in."""
+        return self._maker.make("contact_chat")
+
+    def contact_mention(self, who: Person, *, question: bool) -> Text[Person]:
+        """Write a contact's post that mentions ``who`` (the user), perhaps asking her something."""
+        section = "contact_mention_question" if question else "contact_mention"
+        return self._maker.make(section, who=who)
+
+    def contact_quote(self) -> Text[Person]:
+        """Write the words a contact adds when quoting one of her posts."""
+        return self._maker.make("contact_quote")
+
+    def broadcast(self, *, feed: bool, link: str | None) -> Text[Person]:
+        """Write an organisation's announcement, or a feed bot's link post."""
+        return self._maker.make("feed_post" if feed else "broadcast", link=link)
+
+    def bio(self) -> str:
+        """Write a contact's profile text."""
+        return self._maker.make("bio").plain()

@@ -3,6 +3,9 @@
 Only the user's own posts reach her archive. Everyone else's posts in a tree get ids (and, where
 an archive shows them, words) only when the archive points at them: as the post a reply answers,
 the post a boost shares, or a reply to the user that she liked or bookmarked.
+
+A ``Witness`` (the servers' side of the world) is shown every tree, boost and reaction as it is
+made; it draws whatever more it needs from streams of its own, so the archives do not change.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import math
 import random
 from collections.abc import Iterable
 
+from amity.demo.bluesky_ids import post_uri
 from amity.demo.compose import Composer, first_name
 from amity.demo.ids import IdMaker, ms_of
 from amity.demo.items import BOOKMARK, BOOST, DIRECT, LIKE, POST, REPLY, Item, Ref
@@ -19,6 +23,7 @@ from amity.demo.text import Text
 from amity.demo.threads import PARTNER, USER, Shape
 from amity.demo.timing import Calendar, morning
 from amity.demo.truth import Truth
+from amity.demo.witness import Tree, Witness
 from amity.demo.world import Person
 
 
@@ -35,8 +40,10 @@ class Conversations:
         truth: Truth,
         rng: random.Random,
         user_uri: str,
+        witness: Witness | None = None,
     ) -> None:
         self.platform = platform
+        self._witness = witness
         self._user_uri = user_uri
         self.picker = picker
         self.calendar = calendar
@@ -47,6 +54,8 @@ class Conversations:
         self._their_ids = IdMaker(platform, worker=2)
         self._thread = 0
         self._partner: Person | None = None
+        self._liked: dict[int, Ref] = {}
+        self._asks: dict[int, bool] = {}
 
     def their_post(self, person: Person, at: int, text: Text[Person] | None = None) -> Ref:
         """Give a contact's post an id (its time is ``at``)."""
@@ -84,8 +93,12 @@ class Conversations:
         items = [
             self._item(shape, node, refs, first, kind, visibility) for node in shape.user_nodes
         ]
+        self._liked, self._asks = {}, {}
         if shape.answers:
             items += self._reactions(shape, refs, t0)
+        if self._witness is not None:
+            tree = Tree(shape, t0, refs, self._liked, self._asks, items, partner, kind, visibility)
+            self._witness.tree(tree)
         return items
 
     def _ref(self, shape: Shape, node: int, at: int, partner: Person) -> Ref:
@@ -187,12 +200,14 @@ class Conversations:
         for node, first_answer in shape.answers:
             answered = first_answer != -1
             question = draw() < 0.15
+            self._asks[node] = question
             liked = draw() < (0.45 if answered else 0.15)
             waiting = question and not answered
             saved = mastodon and not liked and draw() < (0.15 if waiting else 0.02)
             if not (liked or saved):
                 continue
             target = self._answer(shape, node, refs, t0, question)
+            self._liked[node] = target
             if waiting:
                 sender = target.author.key if target.author else "user"
                 key = self.item_key(target)
@@ -219,7 +234,10 @@ class Conversations:
             at = min(self.calendar.end, target.at + 60 + int(self._rng.expovariate(1 / 3_600)))
         assert target.author is not None
         self._truth.interaction(target.author, self.platform, "like" if kind == LIKE else kind)
-        return Item(kind=kind, at=at, ms=at * 1000, id=target.id, target=target)
+        item = Item(kind=kind, at=at, ms=at * 1000, id=target.id, target=target)
+        if self._witness is not None:
+            self._witness.reaction(item)
+        return item
 
     def boost(self, at: int) -> Item:
         """Return a boost (retweet) of a contact's recent post."""
@@ -228,12 +246,17 @@ class Conversations:
         target = self.their_post(person, posted, self.their_words())
         ms, item_id = self._ids.make(at)
         self._truth.interaction(person, self.platform, "boost")
-        return Item(kind=BOOST, at=at, ms=ms, id=item_id, target=target)
+        item = Item(kind=BOOST, at=at, ms=ms, id=item_id, target=target)
+        if self._witness is not None:
+            self._witness.boost(item)
+        return item
 
     def item_key(self, ref: Ref) -> str:
-        """Return how the archive names ``ref``: a status URI on Mastodon, an id string on X."""
+        """Return how the platform names ``ref``: a status URI, an at:// URI, an id on X."""
         if self.platform == "twitter":
             return str(ref.id)
+        if self.platform == "bluesky":
+            return post_uri(ref, self._user_uri)
         account = ref.author.mastodon if ref.author else None
         base = account.uri if account else self._user_uri
         return f"{base}/statuses/{ref.id}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 
 from amity.demo.items import Item
+from amity.demo.text import Text
 from amity.demo.world import MastodonAccount, Person
 
 PUBLIC = "https://www.w3.org/ns/activitystreams#Public"
@@ -51,11 +52,21 @@ def link(url: str) -> str:
 
 def content(item: Item, user: MastodonAccount) -> str:
     """Return the HTML of one of the user's posts: mentions first on replies, tags last."""
-    text = item.text
-    assert text is not None
+    assert item.text is not None
+    return words_html(item.text, item.mentions, user.host, inline_tags=not item.id % 3)
+
+
+def words_html(
+    text: Text[Person], mentions: tuple[Person, ...], host: str, *, inline_tags: bool
+) -> str:
+    """Return a post's HTML: whom it addresses, its words, its link and its hashtags.
+
+    Addressees come first unless the words name them; hashtags link to ``host``, the author's
+    server, and stand in a paragraph of their own unless ``inline_tags``.
+    """
     pieces: list[str] = []
     named = {id(part) for part in text.parts if not isinstance(part, str)}
-    for person in item.mentions:
+    for person in mentions:
         if id(person) not in named and person.mastodon:
             pieces.append(mention(person.mastodon) + " ")
     for part in text.parts:
@@ -68,8 +79,8 @@ def content(item: Item, user: MastodonAccount) -> str:
     body = "".join(pieces).replace("\n\n", "</p><p>").replace("\n", "<br />")
     if not text.hashtags:
         return f"<p>{body}</p>"
-    tags = " ".join(hashtag(tag, user.host) for tag in text.hashtags)
-    return f"<p>{body}</p><p>{tags}</p>" if item.id % 3 else f"<p>{body} {tags}</p>"
+    tags = " ".join(hashtag(tag, host) for tag in text.hashtags)
+    return f"<p>{body} {tags}</p>" if inline_tags else f"<p>{body}</p><p>{tags}</p>"
 
 
 def _named(person: Person) -> str:

@@ -241,8 +241,8 @@ def write_actor(folder: Path, persona: Persona, *, created: int) -> None:
         },
         "tag": [],
         "attachment": [
-            {"type": "PropertyValue", "name": "Website", "value": _me_link(persona.website)},
-            {"type": "PropertyValue", "name": "Shop", "value": _me_link(persona.shop)},
+            {"type": "PropertyValue", "name": "Website", "value": me_link(persona.website)},
+            {"type": "PropertyValue", "name": "Shop", "value": me_link(persona.shop)},
         ],
         "endpoints": {"sharedInbox": f"https://{user.host}/inbox"},
         "icon": {"type": "Image", "mediaType": "image/png", "url": "avatar.png"},
@@ -251,7 +251,8 @@ def write_actor(folder: Path, persona: Persona, *, created: int) -> None:
     (folder / "actor.json").write_bytes(orjson.dumps(actor))
 
 
-def _me_link(url: str) -> str:
+def me_link(url: str) -> str:
+    """Return the profile-field link Mastodon writes for a verified website (rel=me)."""
     shown = url.removeprefix("https://")
     return (
         f'<a href="{url}" target="_blank" rel="nofollow noopener noreferrer me" '

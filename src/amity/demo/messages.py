@@ -1,10 +1,12 @@
-"""Direct messages on X, both directions, one conversation per contact.
+"""Direct messages on X (and Bluesky's chat), both directions, one conversation per contact.
 
 Close contacts write most. A conversation is a run of exchanges spread over the year in proportion
 to the contact's talk rate (so a drifting friend's messages thin out and stop, a rising one's
 start late). Within an exchange the two take turns. A question left at the very end of a
 conversation stays unanswered — the drifting friends' conversations always end that way — and is
 written to the ground truth.
+
+Bluesky's chat is made the same way from streams of its own: ``platform`` picks the network.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from amity.demo.bluesky_ids import tid_of
 from amity.demo.compose import Composer, first_name
 from amity.demo.ids import IdMaker
 from amity.demo.timing import DAY, morning
 from amity.demo.truth import Truth
-from amity.demo.world import Person, World
+from amity.demo.world import Person, World, is_on
 
 MESSAGES_PER_POST = 0.08
 """Direct messages (sent and received) on X per post across both networks."""
@@ -36,20 +39,30 @@ class Message:
 
 
 def iter_conversations(
-    world: World, composer: Composer, truth: Truth, *, rng: random.Random
+    world: World,
+    composer: Composer,
+    truth: Truth,
+    *,
+    rng: random.Random,
+    platform: str = "twitter",
+    scale: float = 1.0,
 ) -> Iterator[tuple[Person, list[Message]]]:
-    """Yield each X contact the user messages with, and their messages newest first."""
-    people = _correspondents(world, rng)
-    people.sort(key=lambda pair: conversation_id(pair[0], world.user.twitter.user_id))
+    """Yield each contact the user messages with on ``platform``, and their messages newest first.
+
+    ``scale`` multiplies how much is said (Bluesky's chat is quieter than X's messages).
+    """
+    people = _correspondents(world, rng, platform)
+    if platform == "twitter":
+        people.sort(key=lambda pair: conversation_id(pair[0], world.user.twitter.user_id))
     total_weight = sum(person.weight * share for person, share in people)
-    exchanges = max(10.0, world.posts * MESSAGES_PER_POST / 3.0)
-    ids = IdMaker("twitter", worker=3)
+    exchanges = max(10.0, world.posts * MESSAGES_PER_POST / 3.0) * scale
+    ids = IdMaker(platform, worker=3)
     for person, share in people:
         count = _poisson(rng, exchanges * person.weight * share / total_weight)
         if person.drift_at is not None:
             count = max(count, 2)  # a drifting friend always has a last word waiting
         if count:
-            talk = _Talk(world, person, composer, truth, ids, rng)
+            talk = _Talk(world, person, composer, truth, ids, rng, platform)
             yield person, talk.conversation(count)
 
 
@@ -60,11 +73,11 @@ def conversation_id(person: Person, user_id: str) -> str:
     return f"{low}-{high}"
 
 
-def _correspondents(world: World, rng: random.Random) -> list[tuple[Person, float]]:
-    """Return X contacts who message, each with the share of the year their tie is active."""
+def _correspondents(world: World, rng: random.Random, platform: str) -> list[tuple[Person, float]]:
+    """Return contacts who message, each with the share of the year their tie is active."""
     found = []
     for person in world.people:
-        if person.twitter is None or person.layer == 0:
+        if not is_on(person, platform) or person.layer == 0:
             continue
         if person.layer == 4 and rng.random() > 0.3:
             continue
@@ -96,12 +109,17 @@ class _Talk:
         truth: Truth,
         ids: IdMaker,
         rng: random.Random,
+        platform: str,
     ) -> None:
-        assert person.twitter is not None
         self._world, self._person, self._composer = world, person, composer
         self._truth, self._ids, self._rng = truth, ids, rng
-        self._them = person.twitter.user_id
-        self._me = world.user.twitter.user_id
+        self._platform = platform
+        if platform == "twitter":
+            assert person.twitter is not None
+            self._them, self._me = person.twitter.user_id, world.user.twitter.user_id
+        else:
+            assert person.bluesky is not None and world.user.bluesky is not None
+            self._them, self._me = person.bluesky.did, world.user.bluesky.did
         self._last = 0
         self._name = first_name(person)
 
@@ -141,7 +159,8 @@ class _Talk:
             sender = self._person.key if theirs else "user"
             to = ("user",) if theirs else (self._person.key,)
             last = messages[-1]
-            self._truth.unanswered("twitter", "dm", str(last.id), sender, to, last.ms // 1000)
+            key = str(last.id) if self._platform == "twitter" else tid_of(last.id)
+            self._truth.unanswered(self._platform, "dm", key, sender, to, last.ms // 1000)
         return messages
 
     def _message(self, at: int, *, theirs: bool, asks: bool) -> Message:
@@ -154,5 +173,7 @@ class _Talk:
         else:
             words = self._composer.direct(question=asks, name=self._name).plain()
             sender, recipient = self._me, self._them
-        self._truth.interaction(self._person, "twitter", "dm")
+        self._truth.interaction(self._person, self._platform, "dm")
+        if theirs:
+            self._truth.received(self._person, self._platform, "dm")
         return Message(message_id, ms, sender, recipient, words)

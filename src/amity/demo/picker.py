@@ -6,7 +6,7 @@ import bisect
 import itertools
 import random
 
-from amity.demo.world import DAY, Person, World
+from amity.demo.world import DAY, Person, World, is_on
 
 WEEK = 7 * DAY
 
@@ -17,7 +17,7 @@ class Picker:
     def __init__(self, world: World, platform: str, rng: random.Random) -> None:
         self._rng = rng
         self._start = world.start
-        present = [p for p in world.people if (p.mastodon if platform == "mastodon" else p.twitter)]
+        present = [p for p in world.people if is_on(p, platform)]
         self.people: tuple[Person, ...] = tuple(present)
         self._tail = tuple(p for p in present if p.layer == 0)
         weeks = (world.end - world.start) // WEEK + 1

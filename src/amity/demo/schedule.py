@@ -32,7 +32,10 @@ UNITS = {
         ("direct", 0.06),
     ),
     "twitter": (("join", 0.32), ("top", 0.47), ("own_thread", 0.05), ("boost", 0.16)),
+    "bluesky": (("join", 0.34), ("top", 0.44), ("own_thread", 0.05), ("boost", 0.17)),
 }
+NUMBER_STREAMS = {"mastodon": 8, "twitter": 7, "bluesky": 107}
+"""The second word of each network's numpy seed (the length of the name, for the first two)."""
 SESSION_POSTS = 2.5
 """Posts per check-in session, on average."""
 
@@ -54,7 +57,7 @@ class Schedule:
         self.posts = posts
         platform = conversations.platform
         self._rng = random.Random(f"amity-demo-schedule-{platform}-{seed}")
-        self._numbers = np.random.default_rng([seed, len(platform)])
+        self._numbers = np.random.default_rng([seed, NUMBER_STREAMS[platform]])
         self._trend = trend
         kinds, weights = zip(*UNITS[platform], strict=True)
         self._kinds: tuple[str, ...] = kinds

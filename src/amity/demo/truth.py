@@ -1,8 +1,10 @@
 """Record what the demo world really is, so tests and amity's analyses can be checked against it.
 
 ``ground_truth.json`` lists every person with their accounts on each network (one person may have
-two), their circle and whether the tie drifts or rises; the questions left unanswered, each by an
-id that is in the archives; the shapes of the world's reply trees; and the seed and parameters.
+several), their circle and whether the tie drifts or rises, what the user did with them
+(``interactions``) and what they did to her (``received``); the questions left unanswered, hers
+and other people's, each by an id that is in an archive or on a server; the shapes of the world's
+reply trees; and the seed and parameters.
 
 A person's ``layer`` is their circle while the tie is active: for a drifting tie, the circle
 before the drift; for a rising tie, the circle it rises into. Layer 0 is an acquaintance.
@@ -22,6 +24,8 @@ from amity.demo.world import Person, World
 from amity.model import AccountKey
 
 _PLACEHOLDER = "unanswered questions go here"
+RECEIVED = ("reply", "mention", "quote", "like", "boost", "follow", "dm")
+"""What people do to the user, as ``received`` counts them per network."""
 
 
 def owners_of_accounts(truth: dict[str, Any]) -> dict[AccountKey, str]:
@@ -33,6 +37,8 @@ def owners_of_accounts(truth: dict[str, Any]) -> dict[AccountKey, str]:
             found[("mastodon", accounts["mastodon"]["uri"])] = person["key"]
         if "twitter" in accounts:
             found[("twitter", accounts["twitter"]["id"])] = person["key"]
+        if "bluesky" in accounts:
+            found[("bluesky", accounts["bluesky"]["did"])] = person["key"]
     return found
 
 
@@ -46,6 +52,7 @@ class Truth:
         self._questions: IO[bytes] = tempfile.TemporaryFile(dir=spill)  # noqa: SIM115
         self._question_count = 0
         self._interactions: Counter[tuple[str, str, str]] = Counter()
+        self._received: Counter[tuple[str, str, str]] = Counter()
         self.sizes: Counter[int] = Counter()
         self.depths: Counter[int] = Counter()
 
@@ -61,6 +68,10 @@ class Truth:
     def interaction(self, person: Person, platform: str, kind: str) -> None:
         """Count one interaction between the user and ``person`` on ``platform``."""
         self._interactions[(person.key, platform, kind)] += 1
+
+    def received(self, person: Person, platform: str, kind: str) -> None:
+        """Count one thing ``person`` did to the user on ``platform`` (a reply, a like…)."""
+        self._received[(person.key, platform, kind)] += 1
 
     def thread(self, size: int, depth: int) -> None:
         """Count one reply tree of the world by its size and depth."""
@@ -82,7 +93,7 @@ class Truth:
             "counts": counts,
             "user": _user(world),
             "circles": {str(layer): _layer_size(world, layer) for layer in range(5)},
-            "people": [self._person(person) for person in world.people],
+            "people": [self._person(person) for person in world.everyone],
             "unanswered_questions": _PLACEHOLDER,
             "threads": {
                 "count": sum(self.sizes.values()),
@@ -123,21 +134,28 @@ class Truth:
                 "screen_name": person.twitter.screen_name,
                 "display_name": person.twitter.display_name,
             }
+        if person.bluesky:
+            accounts["bluesky"] = {"did": person.bluesky.did, "handle": person.bluesky.handle}
         interactions: dict[str, dict[str, int]] = {}
+        received: dict[str, dict[str, int]] = {}
         for platform in accounts:
             found = {
                 kind: self._interactions[(person.key, platform, kind)]
                 for kind in ("reply", "mention", "boost", "like", "bookmark", "dm")
             }
             interactions[platform] = {kind: n for kind, n in found.items() if n}
+            got = {kind: self._received[(person.key, platform, kind)] for kind in RECEIVED}
+            received[platform] = {kind: n for kind, n in got.items() if n}
         return {
             "key": person.key,
             "display_name": person.display_name,
+            "kind": person.kind,
             "layer": person.layer,
             "accounts": accounts,
             "drifting": {"since": iso(person.drift_at)} if person.drift_at else None,
             "rising": {"since": iso(person.rise_at)} if person.rise_at else None,
             "interactions": interactions,
+            "received": received,
         }
 
 
@@ -147,8 +165,11 @@ def _user(world: World) -> dict[str, Any]:
         "display_name": user.display_name,
         "mastodon": {"uri": user.mastodon.uri, "acct": user.mastodon.acct},
         "twitter": {"id": user.twitter.user_id, "screen_name": user.twitter.screen_name},
+        "bluesky": {"did": user.bluesky.did, "handle": user.bluesky.handle}
+        if user.bluesky
+        else None,
     }
 
 
 def _layer_size(world: World, layer: int) -> int:
-    return sum(1 for person in world.people if person.layer == layer)
+    return sum(1 for person in world.everyone if person.layer == layer)

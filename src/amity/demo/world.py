@@ -55,8 +55,20 @@ class TwitterAccount:
 
 
 @dataclass(frozen=True, slots=True)
+class BlueskyAccount:
+    """An account on Bluesky: its permanent DID and its handle (a domain name)."""
+
+    did: str
+    handle: str
+
+
+@dataclass(frozen=True, slots=True)
 class Person:
-    """One contact: their accounts, their circle and how their talk rate moves over the year."""
+    """One contact: their accounts, their circle and how their talk rate moves over the year.
+
+    ``kind`` is ``"person"`` for people, or the kind of an account that mostly broadcasts:
+    ``"organisation"``, ``"feed"`` (a bot) or ``"group"``.
+    """
 
     key: str
     display_name: str
@@ -66,6 +78,8 @@ class Person:
     twitter: TwitterAccount | None
     drift_at: int | None = None
     rise_at: int | None = None
+    bluesky: BlueskyAccount | None = None
+    kind: str = "person"
 
     def rate(self, at: int) -> float:
         """Return this person's talk rate at ``at`` (epoch seconds), drift and rise applied."""
@@ -89,6 +103,8 @@ class Persona:
     location: str
     blog: str
     shop: str
+    bluesky: BlueskyAccount | None = None
+    """Set by ``notables.widen``: her DID is derived from the seed."""
 
 
 PERSONA = Persona(
@@ -106,7 +122,12 @@ PERSONA = Persona(
 
 @dataclass(frozen=True, slots=True)
 class World:
-    """Everyone in the demo, the span of its year and the seed that made it."""
+    """Everyone in the demo, the span of its year and the seed that made it.
+
+    ``people`` are her contacts (the archives' pass draws only from them); ``notables`` are the
+    accounts only the servers know: organisations that broadcast and a few quiet people her
+    close contacts follow.
+    """
 
     seed: int
     posts: int
@@ -114,6 +135,12 @@ class World:
     end: int
     user: Persona
     people: tuple[Person, ...]
+    notables: tuple[Person, ...] = ()
+
+    @property
+    def everyone(self) -> tuple[Person, ...]:
+        """Return her contacts, then the notables."""
+        return self.people + self.notables
 
 
 def build_world(*, seed: int, posts: int, start: int, end: int) -> World:
@@ -173,6 +200,15 @@ def _set_trajectories(rng: random.Random, people: list[Person], start: int, end:
         people[index] = replace(people[index], drift_at=start + int(year * rng.uniform(0.3, 0.6)))
     for index in second[-2:]:
         people[index] = replace(people[index], rise_at=start + int(year * rng.uniform(0.3, 0.65)))
+
+
+def is_on(person: Person, platform: str) -> bool:
+    """Return whether ``person`` has an account on ``platform``."""
+    if platform == "mastodon":
+        return person.mastodon is not None
+    if platform == "bluesky":
+        return person.bluesky is not None
+    return person.twitter is not None
 
 
 def ascii_slug(text: str) -> str:

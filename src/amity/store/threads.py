@@ -50,6 +50,7 @@ def find_roots(ids: NDArray[np.int64], parents: NDArray[np.int64]) -> NDArray[np
 
 def assign_threads(connection: Connection, platform: str) -> None:
     """Create or refresh the threads of one platform's posts and point posts at them."""
+    _spread_keys(connection, platform)
     _assign_keyed(connection, platform)
     _assign_chains(connection, platform)
 
@@ -83,6 +84,49 @@ WHERE platform = :platform AND kind != 'boost' AND source_thread_key IS NOT NULL
     SELECT threads.id FROM threads
     WHERE threads.platform = posts.platform AND threads.key = posts.source_thread_key)
 """
+
+
+_MIXED = """
+SELECT EXISTS (SELECT 1 FROM posts WHERE platform = :platform AND kind = 'post'
+               AND source_thread_key IS NOT NULL)
+   AND EXISTS (SELECT 1 FROM posts WHERE platform = :platform AND kind != 'boost'
+               AND source_thread_key IS NULL)
+"""
+_SPREAD_DOWN = """
+UPDATE posts SET source_thread_key = (
+    SELECT parent.source_thread_key FROM posts AS parent WHERE parent.id = posts.reply_to_post_id)
+WHERE platform = :platform AND kind != 'boost' AND source_thread_key IS NULL
+  AND reply_to_post_id IS NOT NULL
+  AND EXISTS (SELECT 1 FROM posts AS parent
+              WHERE parent.id = posts.reply_to_post_id AND parent.source_thread_key IS NOT NULL)
+"""
+_SPREAD_UP = """
+UPDATE posts SET source_thread_key = (
+    SELECT MIN(child.source_thread_key) FROM posts AS child
+    WHERE child.platform = posts.platform AND child.reply_to_platform_id = posts.platform_id
+      AND child.source_thread_key IS NOT NULL)
+WHERE platform = :platform AND kind != 'boost' AND source_thread_key IS NULL
+  AND EXISTS (SELECT 1 FROM posts AS child
+              WHERE child.platform = posts.platform
+                AND child.reply_to_platform_id = posts.platform_id
+                AND child.source_thread_key IS NOT NULL)
+"""
+
+
+def _spread_keys(connection: Connection, platform: str) -> None:
+    """Give posts without a conversation key the key of the conversation they belong to.
+
+    A Mastodon export names each post's conversation; the API does not. Where posts of both
+    kinds meet (a reply fetched by a sync to a post from the export, or the other way round),
+    the unkeyed ones take the key of the keyed post they answer or that answers them, so the
+    conversation stays one thread.
+    """
+    if not connection.execute(text(_MIXED), {"platform": platform}).scalar():
+        return
+    for statement in (_SPREAD_DOWN, _SPREAD_UP, _SPREAD_DOWN):
+        for _ in range(64):  # a level of the reply tree each round
+            if not connection.execute(text(statement), {"platform": platform}).rowcount:
+                break
 
 
 def _assign_keyed(connection: Connection, platform: str) -> None:

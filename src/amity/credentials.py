@@ -96,10 +96,9 @@ class Vault:
                 f"the secret file {path} cannot be read ({type(error).__name__})",
                 hint="Delete it and connect the account again with `amity connect`.",
             ) from None
-        values = (
-            {k: v for k, v in data.items() if isinstance(v, str)} if isinstance(data, dict) else {}
-        )
-        remember(*values.values())
+        found = data if isinstance(data, dict) else {}
+        values = {key: value for key, value in found.items() if isinstance(value, str)}
+        _remember_secrets(values)
         return Secret(values, str(path))
 
     def write(self, name: str, values: Mapping[str, str]) -> Path:

@@ -42,7 +42,7 @@ from amity.demo.other_side import Completer, Node, OtherIds, as_person, engagers
 from amity.demo.picker import Picker
 from amity.demo.profiles import Profile
 from amity.demo.servers import schema
-from amity.demo.servers.store import BLUESKY_FILE, Batches, create, finish
+from amity.demo.servers.store import BLUESKY_FILE, Batches, create, finish, world_secret
 from amity.demo.text import Text
 from amity.demo.timing import DAY
 from amity.demo.truth import Truth
@@ -51,6 +51,7 @@ from amity.demo.world import Person, World
 
 USER_CREATED_DAYS = 500
 QUOTE_CHANCE = 0.03
+REPLY_NOTIFY_DEPTH = 5
 VIA_REPOST_CHANCE = 0.1
 RECORD = "INSERT INTO records VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 StrongRef = dict[str, str]
@@ -165,6 +166,7 @@ class BlueskyNetwork:
         world = self._world
         assert world.user.bluesky is not None
         meta = {
+            "secret": world_secret(world.seed),
             "did": world.user.bluesky.did,
             "handle": world.user.bluesky.handle,
             "user_id": str(self._accounts["user"]),
@@ -299,10 +301,17 @@ class BlueskyNetwork:
     def _addressed(
         self, node: Node, record_id: int, ref: StrongRef, nodes: list[Node], liked: set[int]
     ) -> None:
-        """Notify her of a reply to her post or in her thread; note a question left waiting."""
-        if not (node.to_user or (node.parent >= 0 and nodes[0].author is self._me)):
+        """Notify her of a reply below a post of hers, as the AppView does; note a question.
+
+        The AppView tells the authors of a reply's ancestors up to five levels up, naming the
+        ancestor (``reasonSubject``); she hears once, of the nearest post of hers.
+        """
+        above, height = node.parent, 0
+        while above >= 0 and height < REPLY_NOTIFY_DEPTH and nodes[above].author is not self._me:
+            above, height = nodes[above].parent, height + 1
+        if above < 0 or height >= REPLY_NOTIFY_DEPTH:
             return
-        self._notify("reply", node.id >> 16, record_id, self._uri_of(nodes[node.parent]))
+        self._notify("reply", node.id >> 16, record_id, self._uri_of(nodes[above]))
         self._truth.received(node.author, "bluesky", "reply")
         if node.asks and node.to_user and not node.answered and node.id not in liked:
             self._truth.unanswered(

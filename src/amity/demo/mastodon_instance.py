@@ -29,7 +29,14 @@ from amity.demo.other_side import Completer, Node, OtherIds, as_person, engagers
 from amity.demo.picker import Picker
 from amity.demo.profiles import Profile
 from amity.demo.servers import schema
-from amity.demo.servers.store import MASTODON_FILE, Batches, create, finish, renumber
+from amity.demo.servers.store import (
+    MASTODON_FILE,
+    Batches,
+    create,
+    finish,
+    renumber,
+    world_secret,
+)
 from amity.demo.text import Text
 from amity.demo.timing import DAY, Calendar
 from amity.demo.truth import Truth
@@ -203,6 +210,7 @@ class MastodonInstance:
             "created_ms, seq",
         )
         meta = {
+            "secret": world_secret(self._world.seed),
             "domain": INSTANCE,
             "user_id": str(self._accounts["user"]),
             "start_ms": str(self._world.start * 1000),

@@ -10,6 +10,7 @@ open the files read-only, one connection per thread.
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,14 @@ BATCH = 5_000
 MASTODON_FILE = "mastodon.sqlite"
 BLUESKY_FILE = "bluesky.sqlite"
 FOLDER = "servers"
+
+
+def world_secret(seed: int) -> str:
+    """Return the key the world's servers sign tokens with (hex): the same for the same seed.
+
+    A demo secret, not a secret: it only lets a token outlive the process that issued it.
+    """
+    return hashlib.sha256(f"amity-demo-servers-{seed}".encode()).hexdigest()
 
 
 class Batches:

@@ -27,13 +27,18 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) bluesky-network
 	$(BIN)/pytest -n 2 -m "not postgres" -q
 
 # Needs AMITY_TEST_POSTGRES_URL pointing at a server where the user may create databases;
 # .ci/run starts one.
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) bluesky-network
 	$(BIN)/pytest -m postgres -q
+
+# The local Bluesky network of the tests: Node 22, its npm packages, redis-server and PostgreSQL.
+.PHONY: bluesky-network
+bluesky-network:
+	bash tests/bluesky_network/setup.sh
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_throughput.py

@@ -16,6 +16,8 @@ from amity.config import Settings, load_settings
 from amity.store import migrate, open_store
 from amity.store.engine import open_engine
 
+pytest_plugins = ["tests.bluesky_network.fixture"]
+
 FIXTURES = Path(__file__).parent / "fixtures"
 LOOPBACK = ("127.", "::1", "localhost")
 

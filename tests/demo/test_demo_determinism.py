@@ -1,4 +1,4 @@
-"""Same seed and parameters, same bytes; another seed, another world."""
+"""Same seed and parameters, same bytes (server databases too); another seed, another world."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def test_two_generations_are_byte_identical(tmp_path: Path) -> None:
     first = digest(tmp_path / "one")
     assert first == digest(tmp_path / "two")
     assert "twitter/data/tweets.js" in first and "mastodon/outbox.json" in first
+    assert "servers/mastodon.sqlite" in first and "servers/bluesky.sqlite" in first
 
 
 def test_zip_archives_are_byte_identical_too(tmp_path: Path) -> None:

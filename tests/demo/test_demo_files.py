@@ -14,27 +14,10 @@ from amity.demo import DemoWorld, generate
 
 TWITTER_EPOCH_MS = 1_288_834_974_657
 NOTE_KEYS = [
-    "id",
-    "type",
-    "summary",
-    "inReplyTo",
-    "published",
-    "url",
-    "attributedTo",
-    "to",
-    "cc",
-    "sensitive",
-    "atomUri",
-    "inReplyToAtomUri",
-    "conversation",
-    "content",
-    "contentMap",
-    "attachment",
-    "tag",
-    "replies",
-    "likes",
-    "shares",
-]
+    "id", "type", "summary", "inReplyTo", "published", "url", "attributedTo", "to", "cc",
+    "sensitive", "atomUri", "inReplyToAtomUri", "conversation", "content", "contentMap",
+    "attachment", "tag", "replies", "likes", "shares",
+]  # fmt: skip
 
 
 @pytest.fixture(scope="module")

@@ -50,11 +50,8 @@ def test_unanswered_questions_in_the_archives_are_there(
     mine = [q for q in archived if q["from"] == "user" or q["platform"] == "twitter"]
     questions = mine + [q for q in archived if q not in mine and q["id"] in found["mastodon"]]
     assert {(q["platform"], q["from"] == "user") for q in questions} == {
-        ("mastodon", True),
-        ("mastodon", False),
-        ("twitter", True),
-        ("twitter", False),
-    }
+        ("mastodon", True), ("mastodon", False), ("twitter", True), ("twitter", False)
+    }  # fmt: skip
     assert {q["kind"] for q in questions if q["platform"] == "twitter"} >= {"dm", "reply"}
     for question in questions:
         assert question["id"] in found[question["platform"]], question

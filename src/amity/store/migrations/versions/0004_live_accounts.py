@@ -25,7 +25,7 @@ ACCOUNT_COLUMNS = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("accounts") as batch:
+    with op.batch_alter_table("accounts", recreate="never") as batch:
         for name, kind in ACCOUNT_COLUMNS:
             batch.add_column(sa.Column(name, kind(), nullable=True))
     op.create_table(
@@ -144,6 +144,8 @@ def downgrade() -> None:
     op.drop_index("ix_notifications_account_id_created_at", table_name="notifications")
     for name in ("notifications", "api_ids", "sync_queue", "sync_state", "connections"):
         op.drop_table(name)
-    with op.batch_alter_table("accounts") as batch:
+    # In place (SQLite 3.35+ drops columns itself): rebuilding the accounts table, as batch
+    # mode would, is refused while posts and interactions point at it.
+    with op.batch_alter_table("accounts", recreate="never") as batch:
         for name, _ in reversed(ACCOUNT_COLUMNS):
             batch.drop_column(name)

@@ -44,3 +44,11 @@ def test_another_seed_or_end_gives_another_world(tmp_path: Path) -> None:
     assert shifted.counts["posts"] == 500
     items = orjson.loads((shifted.mastodon / "outbox.json").read_bytes())["orderedItems"]
     assert items[0]["published"] >= "2024-07-01" and items[-1]["published"].startswith("2025-06")
+
+
+def test_the_servers_side_writes_the_same_bytes_in_forked_processes(tmp_path: Path) -> None:
+    """The servers' side may run beside the archives in forked processes; nothing changes."""
+    generate(tmp_path / "forked", posts=300, seed=2, _parallel=True)
+    generate(tmp_path / "in-turn", posts=300, seed=2, _parallel=False)
+    assert digest(tmp_path / "forked") == digest(tmp_path / "in-turn")
+    assert not list(tmp_path.rglob("*.questions")), "the sides' question files are absorbed"

@@ -15,22 +15,18 @@ from __future__ import annotations
 import random
 import shutil
 import zipfile
-from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from amity.demo.bluesky_network import BlueskyNetwork
 from amity.demo.compose import Composer
 from amity.demo.conversation import Conversations
-from amity.demo.items import BOOST, LIKE, POST, REPLY
-from amity.demo.mastodon_instance import MastodonInstance
 from amity.demo.mastodon_writer import MastodonWriter, write_actor
 from amity.demo.messages import MESSAGES_PER_POST, iter_conversations
 from amity.demo.notables import widen
 from amity.demo.picker import Picker
-from amity.demo.profiles import build_profiles
 from amity.demo.schedule import Schedule
+from amity.demo.server_sides import BLUESKY_CHAT_SCALE, Plan, Sides
 from amity.demo.threads import ShapePool
 from amity.demo.timing import DAY, Calendar, build_calendar
 from amity.demo.truth import Truth
@@ -46,8 +42,6 @@ DEFAULT_SEED = 7
 MASTODON_SHARE = 0.6
 BLUESKY_RATIO = 0.25
 """Her Bluesky posts, on top of ``posts``, as a share of her Mastodon posts."""
-BLUESKY_CHAT_SCALE = 0.5
-"""Bluesky's chat is half as busy as her X messages."""
 TWITTER_TREND = 0.5
 """X activity falls over the year from 1.25 to 0.75 times its average: she is slowly leaving."""
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
@@ -77,6 +71,7 @@ def generate(
     zip_archives: bool = False,
     mastodon_share: float = MASTODON_SHARE,
     bluesky_ratio: float = BLUESKY_RATIO,
+    _parallel: bool | None = None,
 ) -> DemoWorld:
     """Write a demo world's Mastodon export, X archive and ground truth under ``directory``.
 
@@ -85,7 +80,8 @@ def generate(
     contacts stay the same size. The year ends at ``end``. ``mastodon_share`` moves the split
     between the networks (1.0: everything on Mastodon), for benchmarks of one importer.
     ``bluesky_ratio`` sets her Bluesky posts as a share of her Mastodon posts; they come on top
-    of ``posts`` and live on the demo Bluesky server only.
+    of ``posts`` and live on the demo Bluesky server only. (``_parallel`` forces the servers'
+    side to run in forked processes, or not, for the tests; the files are the same either way.)
     """
     if not 0.0 <= mastodon_share <= 1.0:
         raise ValueError(f"mastodon_share must be between 0 and 1, not {mastodon_share}")
@@ -99,14 +95,27 @@ def generate(
     world = widen(build_world(seed=seed, posts=posts, start=finish - 365 * DAY + 1, end=finish))
     directory.mkdir(parents=True, exist_ok=True)
     truth = Truth(world, spill=directory)
-    counts = _write_archives(directory, world, truth, mastodon_share, bluesky_ratio)
+    calendar = build_calendar(world.start, world.end)
+    pool = ShapePool(random.Random(f"amity-demo-shapes-{seed}"))
+    mastodon_posts = round(world.posts * mastodon_share)
+    bluesky_posts = round(mastodon_posts * bluesky_ratio)
+    sides = Sides(Plan(directory, world, calendar, pool.fork(), mastodon_posts, bluesky_posts),
+                  parallel=_parallel)  # fmt: skip
+    sides.start()
+    counts = _write_archives(directory, world, truth, calendar, pool, mastodon_posts)
+    for side in sides.results():
+        counts |= side.counts
+        truth.absorb(side.tally)
     truth_path = directory / "ground_truth.json"
     counts |= {
         "people": len(world.people),
         "unanswered_questions": truth.question_count,
         "threads": sum(truth.sizes.values()),
     }
-    truth.write(truth_path, parameters=_parameters(world), counts=counts)
+    parameters = _parameters(world) | {"mastodon_share": mastodon_share,
+                                       "bluesky_ratio": bluesky_ratio,
+                                       "bluesky_chat_scale": BLUESKY_CHAT_SCALE}  # fmt: skip
+    truth.write(truth_path, parameters=parameters, counts=counts)
     mastodon, twitter = directory / "mastodon", directory / "twitter"
     if zip_archives:
         mastodon, twitter = _zip(mastodon), _zip(twitter)
@@ -114,16 +123,16 @@ def generate(
 
 
 def _write_archives(
-    directory: Path, world: World, truth: Truth, mastodon_share: float, bluesky_ratio: float
+    directory: Path,
+    world: World,
+    truth: Truth,
+    calendar: Calendar,
+    pool: ShapePool,
+    mastodon_posts: int,
 ) -> dict[str, int]:
     seed = world.seed
-    calendar = build_calendar(world.start, world.end)
     composer = Composer(random.Random(f"amity-demo-text-{seed}"), world.user)
-    pool = ShapePool(random.Random(f"amity-demo-shapes-{seed}"))
-    mastodon_posts = round(world.posts * mastodon_share)
     counts = {"posts": world.posts}
-    profiles = build_profiles(world)
-    instance = MastodonInstance(directory / "servers", world, truth, calendar, profiles)
     for platform, total in (
         ("mastodon", mastodon_posts),
         ("twitter", world.posts - mastodon_posts),
@@ -136,56 +145,16 @@ def _write_archives(
             truth=truth,
             rng=random.Random(f"amity-demo-talk-{platform}-{seed}"),
             user_uri=world.user.mastodon.uri,
-            witness=instance if platform == "mastodon" else None,
         )
         trend = TWITTER_TREND if platform == "twitter" else 0.0
         schedule = Schedule(talk, pool, posts=total, seed=seed, trend=trend)
         if platform == "mastodon":
             counts |= _write_mastodon(directory / "mastodon", world, schedule)
-            counts |= instance.finish(posts=total)
         else:
             counts |= _write_twitter(
                 directory / "twitter" / "data", world, schedule, composer, truth
             )
-    bluesky_posts = round(mastodon_posts * bluesky_ratio)
-    network = BlueskyNetwork(directory / "servers", world, truth, profiles)
-    counts |= _write_bluesky(network, world, truth, pool, calendar, bluesky_posts)
     return counts
-
-
-def _write_bluesky(
-    network: BlueskyNetwork,
-    world: World,
-    truth: Truth,
-    pool: ShapePool,
-    calendar: Calendar,
-    posts: int,
-) -> dict[str, int]:
-    """Run her Bluesky year (streams of its own; the shape pool is shared) into the network."""
-    seed = world.seed
-    assert world.user.bluesky is not None
-    composer = Composer(random.Random(f"amity-demo-text-bluesky-{seed}"), world.user)
-    talk = Conversations(
-        platform="bluesky",
-        picker=Picker(world, "bluesky", random.Random(f"amity-demo-people-bluesky-{seed}")),
-        calendar=calendar,
-        composer=composer,
-        truth=truth,
-        rng=random.Random(f"amity-demo-talk-bluesky-{seed}"),
-        user_uri=world.user.bluesky.did,
-        witness=network,
-    )
-    counts = Counter(item.kind for item in Schedule(talk, pool, posts=posts, seed=seed, trend=0.0))
-    chats = iter_conversations(world, composer, truth, platform="bluesky",
-                               rng=random.Random(f"amity-demo-chat-{seed}"),
-                               scale=BLUESKY_CHAT_SCALE)  # fmt: skip
-    found = network.finish(posts=posts, chats=chats)
-    found |= {
-        "bluesky_posts": counts[POST] + counts[REPLY],
-        "bluesky_reposts": counts[BOOST],
-        "bluesky_likes": counts[LIKE],
-    }
-    return found
 
 
 def _write_mastodon(folder: Path, world: World, schedule: Schedule) -> dict[str, int]:

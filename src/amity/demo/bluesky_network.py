@@ -32,7 +32,7 @@ from amity.demo.bluesky_ids import (
 )
 from amity.demo.bluesky_text import render
 from amity.demo.chatter import iter_chatter
-from amity.demo.compose import Composer
+from amity.demo.compose import Composer, voices
 from amity.demo.follows import iter_follows
 from amity.demo.ids import iso_ms
 from amity.demo.items import LIKE as LIKE_ITEM
@@ -45,7 +45,7 @@ from amity.demo.servers import schema
 from amity.demo.servers.store import BLUESKY_FILE, Batches, create, finish, world_secret
 from amity.demo.text import Text
 from amity.demo.timing import DAY
-from amity.demo.truth import Truth
+from amity.demo.truth import Tally
 from amity.demo.witness import Tree
 from amity.demo.world import Person, World
 
@@ -61,7 +61,7 @@ class BlueskyNetwork:
     """Witness the pass on Bluesky and write the network's database."""
 
     def __init__(
-        self, servers: Path, world: World, truth: Truth, profiles: dict[str, Profile]
+        self, servers: Path, world: World, truth: Tally, profiles: dict[str, Profile]
     ) -> None:
         seed = world.seed
         self._world, self._truth = world, truth
@@ -77,7 +77,6 @@ class BlueskyNetwork:
         self._completer = Completer(
             me=self._me,
             picker=self._picker,
-            composer=self._composer,
             ids=self._ids,
             end=world.end,
             rng=self._rng,
@@ -102,7 +101,8 @@ class BlueskyNetwork:
             reply = None
             if up is not None:
                 reply = {"root": refs[0], "parent": refs[node.parent]}
-            words = node.item.text if node.item is not None else node.words
+            item = node.item
+            words = item.text if item is not None else voices().words(node.section, node.id)
             assert words is not None
             record_id, ref = self._post(node.author, node.id, words, reply=reply)
             refs.append(ref)
@@ -283,7 +283,9 @@ class BlueskyNetwork:
     def _standalone(self, target: Ref) -> StrongRef:
         """Write a contact's post that stands alone (one she reposted or liked)."""
         assert target.author is not None
-        return self._post(target.author, target.id, self._composer.contact_post(), reply=None)[1]
+        return self._post(
+            target.author, target.id, voices().words("contact_post", target.id), reply=None
+        )[1]
 
     def _like(
         self, person: Person, subject: StrongRef, at: int, via: StrongRef | None = None

@@ -9,6 +9,7 @@ tweets and direct messages.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import random
 import re
@@ -148,3 +149,27 @@ class Composer:
     def bio(self) -> str:
         """Write a contact's profile text."""
         return self._maker.make("bio").plain()
+
+
+class Voices:
+    """Other people's words drawn from a seed: one section and one seed, always the same words.
+
+    The servers' side of the world stores, for most of other people's posts, only which kind of
+    words they are (a template section) and renders them from the post's id when asked: the
+    words are the same every time, and a world of a million posts is not slowed by writing them.
+    """
+
+    def __init__(self) -> None:
+        self._rng = random.Random(0)
+        self._maker: TextMaker[Person] = TextMaker(self._rng)
+
+    def words(self, section: str, seed: int) -> Text[Person]:
+        """Return the words of ``section`` for the post ``seed``."""
+        self._rng.seed(seed)
+        return self._maker.make(section)
+
+
+@functools.cache
+def voices() -> Voices:
+    """Return the one Voices of this process (loading the templates once)."""
+    return Voices()

@@ -22,7 +22,7 @@ from amity.demo.picker import Picker
 from amity.demo.text import Text
 from amity.demo.threads import PARTNER, USER, Shape
 from amity.demo.timing import Calendar, morning
-from amity.demo.truth import Truth
+from amity.demo.truth import Tally
 from amity.demo.witness import Tree, Witness
 from amity.demo.world import Person
 
@@ -37,7 +37,7 @@ class Conversations:
         picker: Picker,
         calendar: Calendar,
         composer: Composer,
-        truth: Truth,
+        truth: Tally,
         rng: random.Random,
         user_uri: str,
         witness: Witness | None = None,

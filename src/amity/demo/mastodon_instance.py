@@ -29,6 +29,7 @@ from amity.demo.other_side import Completer, Node, OtherIds, as_person, engagers
 from amity.demo.picker import Picker
 from amity.demo.profiles import Profile
 from amity.demo.servers import schema
+from amity.demo.servers.schema import REMOTE_BIT
 from amity.demo.servers.store import (
     MASTODON_FILE,
     Batches,
@@ -39,19 +40,17 @@ from amity.demo.servers.store import (
 )
 from amity.demo.text import Text
 from amity.demo.timing import DAY, Calendar
-from amity.demo.truth import Truth
+from amity.demo.truth import Tally
 from amity.demo.witness import Tree
 from amity.demo.world import Person, World
 
 INSTANCE = "inkwell.social"
-REMOTE_BIT = 0x4000
-"""Flipped in a remote status's id on her instance: its own id, never one of the pass's."""
 VISIBILITY = {"public": 0, "unlisted": 1, "followers": 2, "direct": 3}
 QUOTE_CHANCE = 0.03
 EDIT_CHANCE = 0.03
 USER_CREATED_DAYS = 900
 """Her account is as old as actor.json says: 900 days before the year starts."""
-STATUS = "INSERT INTO statuses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+STATUS = "INSERT INTO statuses VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 
 
 class MastodonInstance:
@@ -61,7 +60,7 @@ class MastodonInstance:
         self,
         servers: Path,
         world: World,
-        truth: Truth,
+        truth: Tally,
         calendar: Calendar,
         profiles: dict[str, Profile],
     ) -> None:
@@ -79,7 +78,6 @@ class MastodonInstance:
         self._completer = Completer(
             me=self._me,
             picker=self._picker,
-            composer=self._composer,
             ids=self._ids,
             end=world.end,
             rng=self._rng,
@@ -90,6 +88,7 @@ class MastodonInstance:
         self._polls = itertools.count(1)
         self._joined = world.start - USER_CREATED_DAYS * DAY
         self._add_accounts(profiles)
+        self._named = {key: str(number) for key, number in self._accounts.items()}
         bell = [p for p in world.people if p.mastodon and p.layer == 1][:1]
         self._bell = {p.key for p in bell} | {p.key for p in world.notables[:1]}
 
@@ -103,23 +102,19 @@ class MastodonInstance:
         for node in nodes:
             up = nodes[node.parent] if node.parent >= 0 else None
             parent = (local[node.parent], up.author) if up is not None else None
-            if node.item is not None:
-                html = content(node.item, self._user)
-            else:
-                html = words_html(
-                    node.words, node.mentions, _host(node.author), inline_tags=not node.id % 3
-                )
+            item = node.item
             status = self._status(
                 node.author,
                 node.id,
                 node.at * 1000 + _ms(node.id),
-                html,
+                content(item, self._user) if item is not None else None,
                 node.visibility,
                 parent=parent,
                 thread=local[0] if local else 0,
                 mentions=node.mentions,
-                words=node.words,
-                mine=node.item is not None,
+                words=item.text if item is not None else None,
+                section=node.section or None,
+                mine=item is not None,
             )
             local.append(status)
             if node.item is not None:
@@ -132,13 +127,10 @@ class MastodonInstance:
         target = item.target
         assert target is not None
         shared = self._standalone(target)
-        uri = f"{self._user.uri}/statuses/{item.id}/activity"
         self._rows.add(
             STATUS,
             (
                 item.id,
-                uri,
-                uri,
                 self._accounts["user"],
                 item.ms,
                 None,
@@ -148,6 +140,7 @@ class MastodonInstance:
                 0,
                 item.id,
                 "",
+                None,
                 "",
                 "",
                 None,
@@ -296,13 +289,14 @@ class MastodonInstance:
         author: Person,
         uri_id: int,
         ms: int,
-        html: str,
+        html: str | None,
         visibility: str,
         *,
         parent: tuple[int, Person] | None,
         thread: int,
         mentions: tuple[Person, ...],
-        words: Text[Person],
+        words: Text[Person] | None = None,
+        section: str | None = None,
         mine: bool = False,
         quote: int | None = None,
         edited: int | None = None,
@@ -311,8 +305,9 @@ class MastodonInstance:
         account = author.mastodon
         assert account is not None
         status = self._local(uri_id, author)
-        mentioned = " ".join(str(self._accounts[p.key]) for p in mentions if p.mastodon)
-        tags = " ".join(words.hashtags)
+        named = self._named
+        mentioned = " ".join([named[p.key] for p in mentions if p.key in named])
+        tags = " ".join(words.hashtags) if words is not None else ""
         parent_id, parent_account = (
             (parent[0], self._accounts[parent[1].key]) if parent else (None, None)
         )
@@ -320,8 +315,6 @@ class MastodonInstance:
             STATUS,
             (
                 status,
-                f"{account.uri}/statuses/{uri_id}",
-                f"{account.url}/{uri_id}",
                 self._accounts[author.key],
                 ms,
                 parent_id,
@@ -331,6 +324,7 @@ class MastodonInstance:
                 VISIBILITY[visibility],
                 thread or status,
                 html,
+                section,
                 mentioned,
                 tags,
                 edited,
@@ -347,8 +341,6 @@ class MastodonInstance:
         """Write a contact's post that stands alone (one she boosted or liked); return its id."""
         author = target.author
         assert author is not None
-        words = self._composer.contact_post()
-        html = words_html(words, (), _host(author), inline_tags=False)
         edited = None
         if self._rng.random() < EDIT_CHANCE:
             edited = min(self._world.end, target.at + 300 + int(self._rng.random() * 7_200))
@@ -358,12 +350,12 @@ class MastodonInstance:
             author,
             target.id,
             target.at * 1000 + _ms(target.id),
-            html,
+            None,
             "public",
             parent=None,
             thread=0,
             mentions=(),
-            words=words,
+            section="contact_post",
             edited=edited,
         )
 
@@ -411,14 +403,11 @@ class MastodonInstance:
         account = person.mastodon
         assert account is not None
         uri_id = self._ids.make(at)
-        uri = f"{account.uri}/statuses/{uri_id}/activity"
         local = self._local(uri_id, person)
         self._rows.add(
             STATUS,
             (
                 local,
-                uri,
-                uri,
                 self._accounts[person.key],
                 at * 1000 + _ms(uri_id),
                 None,
@@ -428,6 +417,7 @@ class MastodonInstance:
                 0,
                 local,
                 "",
+                None,
                 "",
                 "",
                 None,

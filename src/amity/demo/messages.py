@@ -20,7 +20,7 @@ from amity.demo.bluesky_ids import tid_of
 from amity.demo.compose import Composer, first_name
 from amity.demo.ids import IdMaker
 from amity.demo.timing import DAY, morning
-from amity.demo.truth import Truth
+from amity.demo.truth import Tally
 from amity.demo.world import Person, World, is_on
 
 MESSAGES_PER_POST = 0.08
@@ -41,7 +41,7 @@ class Message:
 def iter_conversations(
     world: World,
     composer: Composer,
-    truth: Truth,
+    truth: Tally,
     *,
     rng: random.Random,
     platform: str = "twitter",
@@ -106,7 +106,7 @@ class _Talk:
         world: World,
         person: Person,
         composer: Composer,
-        truth: Truth,
+        truth: Tally,
         ids: IdMaker,
         rng: random.Random,
         platform: str,

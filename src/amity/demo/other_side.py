@@ -4,10 +4,11 @@ The archives' pass fixes what her archive points at (the root, her posts, the po
 the replies she liked). Everything else in the tree is drawn here, from streams of its own: the
 other posts' times follow the tree's offsets (never before their parent, never after a reply the
 pass already placed under them), their authors come from a picker of this side's own, their ids
-from an id maker whose ids cannot meet the pass's, and their words from a composer of this
-side's own. Posts that would fall after the end of the world have not happened yet and are left
-out. A reply she liked and also answered is, in the pass, a second reply beside the one she
-answered (it got its own id there); it becomes one here too.
+from an id maker whose ids cannot meet the pass's, and the kind of their words is a template
+section that ``compose.Voices`` fills from the post's id. Posts that would fall after the end of
+the world have not happened yet and are left out. A reply she liked and also answered is, in the
+pass, a second reply beside the one she answered (it got its own id there); it becomes one here
+too.
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from amity.demo.compose import Composer
 from amity.demo.ids import IdMaker
 from amity.demo.items import DIRECT, Item, Ref
 from amity.demo.picker import Picker
-from amity.demo.text import Text
 from amity.demo.threads import PARTNER, USER
 from amity.demo.timing import morning
 from amity.demo.witness import Tree
@@ -66,7 +65,8 @@ class Node:
     author: Person
     at: int
     id: int
-    words: Text[Person]
+    section: str
+    """Which words the post has (a template section: see ``compose.Voices``); hers: ''."""
     mentions: tuple[Person, ...]
     visibility: str
     item: Item | None = None
@@ -79,18 +79,10 @@ class Completer:
     """Complete the trees of one network."""
 
     def __init__(
-        self,
-        *,
-        me: Person,
-        picker: Picker,
-        composer: Composer,
-        ids: OtherIds,
-        end: int,
-        rng: random.Random,
+        self, *, me: Person, picker: Picker, ids: OtherIds, end: int, rng: random.Random
     ) -> None:
         self.me = me
         self._picker = picker
-        self._composer = composer
         self._ids = ids
         self._end = end
         self._rng = rng
@@ -151,10 +143,7 @@ class Completer:
         at = times[index]
         item = mine.get(index)
         if item is not None:
-            assert item.text is not None
-            return Node(
-                position, self.me, at, item.id, item.text, item.mentions, item.visibility, item
-            )
+            return Node(position, self.me, at, item.id, "", item.mentions, item.visibility, item)
         ref = fixed.get(index)
         role = tree.shape.roles[index]
         if ref is not None and ref.author is not None:
@@ -165,42 +154,43 @@ class Completer:
             author = self._picker.other(at)
         node_id = ref.id if ref is not None else self._ids.make(at)
         if up is None:
-            direct = tree.kind == DIRECT
-            words = (
-                self._composer.contact_direct(question=self._rng.random() < 0.3)
-                if direct
-                else self._composer.contact_post()
-            )
-            mentions = (self.me,) if direct else ()
-            return Node(
-                -1, author, at, node_id, words, mentions, tree.visibility if direct else "public"
-            )
+            if tree.kind == DIRECT:
+                section = "contact_dm_question" if self._rng.random() < 0.3 else "contact_dm"
+                return Node(-1, author, at, node_id, section, (self.me,), tree.visibility)
+            return Node(-1, author, at, node_id, "contact_post", (), "public")
         asks = tree.asks.get(index, False) if up.author is self.me else False
-        node = self._reply(up, position, Ref(node_id, author, at), asks=asks, direct=tree.kind)
         assert role != USER
-        return node
+        return self._reply(up, position, Ref(node_id, author, at), asks=asks, direct=tree.kind)
 
     def _reply(self, up: Node, position: int, ref: Ref, *, asks: bool, direct: str = "") -> Node:
-        """Return a reply by ``ref.author`` to ``up``, at ``ref.at`` with id ``ref.id``."""
+        """Return a reply by ``ref.author`` to ``up``, at ``ref.at`` with id ``ref.id``.
+
+        Like Mastodon's composer, a reply addresses the author it answers and whomever that post
+        addressed; replies to her may ask her something, replies to others chat among themselves.
+        """
         author = ref.author
         assert author is not None
+        to_user = up.author is self.me
         if up.visibility == "direct" or direct == DIRECT:
-            words = self._composer.contact_direct(question=asks)
+            section = "contact_dm_question" if asks else "contact_dm"
+        elif to_user:
+            section = "contact_question" if asks else "contact_reply"
         else:
-            words = self._composer.contact_reply(question=asks)
-        named = [up.author, *up.mentions]
-        mentions = tuple(dict.fromkeys(p for p in named if p is not author))
+            section = "contact_chat"
+        mentions: list[Person] = [] if up.author is author else [up.author]
+        for person in up.mentions:
+            if person is not author and all(person is not p for p in mentions):
+                mentions.append(person)
         visibility = up.visibility
         if visibility in ("public", "unlisted"):
             visibility = "unlisted" if self._rng.random() < 0.08 else "public"
-        to_user = up.author is self.me
         return Node(
             position,
             author,
             ref.at,
             ref.id,
-            words,
-            mentions,
+            section,
+            tuple(mentions),
             visibility,
             None,
             asks,

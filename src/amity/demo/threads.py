@@ -186,6 +186,19 @@ class ShapePool:
             for root in (USER, PARTNER)
         }
 
+    def fork(self) -> ShapePool:
+        """Return a pool that will draw exactly what this one draws from now on.
+
+        The trees are shared (they never change); the random state and the chains made so far
+        are copied, so a second pass over the same network sees the same trees.
+        """
+        twin = ShapePool.__new__(ShapePool)
+        twin._rng = random.Random()
+        twin._rng.setstate(self._rng.getstate())
+        twin._large, twin._small = self._large, self._small
+        twin._chains = dict(self._chains)
+        return twin
+
     def chain(self, size: int, roles: tuple[int, ...], *, quick: bool = False) -> Shape:
         """Return a chain like ``chain()`` does, from a few made once per size and roles."""
         key = (size, roles, quick)

@@ -12,8 +12,10 @@ before the drift; for a rising tie, the circle it rises into. Layer 0 is an acqu
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,14 +44,30 @@ def owners_of_accounts(truth: dict[str, Any]) -> dict[AccountKey, str]:
     return found
 
 
-class Truth:
-    """Collect ground truth while the archives are written, then write it as JSON."""
+@dataclass(frozen=True, slots=True)
+class Counts:
+    """What one tally counted, in a form that crosses a process boundary (pickles)."""
 
-    def __init__(self, world: World, spill: Path) -> None:
-        self._world = world
+    interactions: Counter[tuple[str, str, str]]
+    received: Counter[tuple[str, str, str]]
+    sizes: Counter[int]
+    depths: Counter[int]
+    questions: str
+    """The path of the file holding the questions, one JSON line each."""
+    question_count: int
+
+
+class Tally:
+    """Count what one pass over the world does, and keep its unanswered questions in a file."""
+
+    def __init__(self, spill: Path, *, named: bool = False) -> None:
         # Questions can run to hundreds of thousands in a benchmark-sized world: keep them in a
         # spill file, one JSON line each, and stream them into the ground truth at the end.
-        self._questions: IO[bytes] = tempfile.TemporaryFile(dir=spill)  # noqa: SIM115
+        self._questions: IO[bytes] = (
+            tempfile.NamedTemporaryFile(dir=spill, delete=False, suffix=".questions")  # noqa: SIM115
+            if named
+            else tempfile.TemporaryFile(dir=spill)  # noqa: SIM115
+        )
         self._question_count = 0
         self._interactions: Counter[tuple[str, str, str]] = Counter()
         self._received: Counter[tuple[str, str, str]] = Counter()
@@ -77,6 +95,39 @@ class Truth:
         """Count one reply tree of the world by its size and depth."""
         self.sizes[size] += 1
         self.depths[depth] += 1
+
+    def counts(self) -> Counts:
+        """Close the questions file and return everything counted (for ``Truth.absorb``)."""
+        self._questions.close()
+        return Counts(self._interactions, self._received, self.sizes, self.depths,
+                      str(self._questions.name), self._question_count)  # fmt: skip
+
+    def discard(self) -> None:
+        """Drop what was counted (a pass run again only to witness it)."""
+        self._questions.close()
+        if isinstance(self._questions.name, str):
+            Path(self._questions.name).unlink(missing_ok=True)
+
+
+class Truth(Tally):
+    """Collect ground truth while the world is written, then write it as JSON."""
+
+    def __init__(self, world: World, spill: Path) -> None:
+        super().__init__(spill)
+        self._world = world
+        self._quiet = frozenset(world.notables)
+
+    def absorb(self, counts: Counts) -> None:
+        """Add what another tally counted (the servers' side of the world); delete its file."""
+        self._interactions.update(counts.interactions)
+        self._received.update(counts.received)
+        self.sizes.update(counts.sizes)
+        self.depths.update(counts.depths)
+        path = Path(counts.questions)
+        with path.open("rb") as lines:
+            shutil.copyfileobj(lines, self._questions)
+        self._question_count += counts.question_count
+        path.unlink()
 
     @property
     def question_count(self) -> int:
@@ -150,6 +201,7 @@ class Truth:
             "key": person.key,
             "display_name": person.display_name,
             "kind": person.kind,
+            "hidden_influencer": person.kind == "person" and person in self._quiet,
             "layer": person.layer,
             "accounts": accounts,
             "drifting": {"since": iso(person.drift_at)} if person.drift_at else None,

@@ -49,7 +49,7 @@ class BlueskyServer:
         self.did = str(meta["did"])
         self.handle = str(meta["handle"])
         self.user_id = int(meta["user_id"])
-        self.end_ms = int(meta["end_ms"])
+        self.end_ms = int(meta["end_ms"]) + 999  # the whole last second
         self.until_ms: int | None = None
         self.limits = limits
         self.app_password = app_password(secret)

@@ -23,7 +23,7 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from amity.demo.servers.mastodon_entities import STATUS_COLUMNS, Entities
+from amity.demo.servers.mastodon_entities import STATUS_COLUMNS, Entities, StatusRow
 from amity.demo.servers.mastodon_instance_info import instance_v1, instance_v2
 from amity.demo.servers.mastodon_oauth import OAuth, OAuthError, Token, native_page
 from amity.demo.servers.pages import Window, fetch, link_header, window
@@ -33,30 +33,31 @@ from amity.demo.servers.store import Reader
 JSON = "application/json; charset=utf-8"
 NOTIFICATION_PARAMS = ("account_id", "exclude_types", "include_filtered", "limit", "types")
 STATUS_PARAMS = ("exclude_reblogs", "exclude_replies", "limit", "only_media", "pinned", "tagged")
-RULES = [
-    Rule("/api/v1/apps", endpoint="apps", methods=["POST"]),
-    Rule("/.well-known/oauth-authorization-server", endpoint="oauth_metadata"),
-    Rule("/oauth/authorize", endpoint="authorize"),
-    Rule("/oauth/authorize/native", endpoint="native"),
-    Rule("/oauth/token", endpoint="token", methods=["POST"]),
-    Rule("/oauth/revoke", endpoint="revoke", methods=["POST"]),
-    Rule("/api/v1/instance", endpoint="instance_v1", strict_slashes=False),
-    Rule("/api/v2/instance", endpoint="instance_v2", strict_slashes=False),
-    Rule("/api/v1/accounts/verify_credentials", endpoint="verify_credentials"),
-    Rule("/api/v1/accounts/lookup", endpoint="lookup"),
-    Rule("/api/v1/accounts/<int:account_id>", endpoint="account"),
-    Rule("/api/v1/accounts/<int:account_id>/statuses", endpoint="account_statuses"),
-    Rule("/api/v1/accounts/<int:account_id>/followers", endpoint="followers"),
-    Rule("/api/v1/accounts/<int:account_id>/following", endpoint="following"),
-    Rule("/api/v1/statuses/<int:status_id>", endpoint="status"),
-    Rule("/api/v1/statuses/<int:status_id>/context", endpoint="context"),
-    Rule("/api/v1/notifications", endpoint="notifications"),
-    Rule("/api/v1/notifications/<int:notification_id>", endpoint="notification"),
-    Rule("/api/v1/conversations", endpoint="conversations", strict_slashes=False),
-    Rule("/api/v1/favourites", endpoint="favourites"),
-    Rule("/api/v1/bookmarks", endpoint="bookmarks"),
-    Rule("/api/v1/follow_requests", endpoint="follow_requests"),
-]
+ROUTES = (
+    ("/api/v1/apps", "apps", "POST"),
+    ("/.well-known/oauth-authorization-server", "oauth_metadata", "GET"),
+    ("/oauth/authorize", "authorize", "GET"),
+    ("/oauth/authorize/native", "native", "GET"),
+    ("/oauth/token", "token", "POST"),
+    ("/oauth/revoke", "revoke", "POST"),
+    ("/api/v1/instance", "instance_v1", "GET"),
+    ("/api/v2/instance", "instance_v2", "GET"),
+    ("/api/v1/accounts/verify_credentials", "verify_credentials", "GET"),
+    ("/api/v1/accounts/lookup", "lookup", "GET"),
+    ("/api/v1/accounts/<int:account_id>", "account", "GET"),
+    ("/api/v1/accounts/<int:account_id>/statuses", "account_statuses", "GET"),
+    ("/api/v1/accounts/<int:account_id>/followers", "followers", "GET"),
+    ("/api/v1/accounts/<int:account_id>/following", "following", "GET"),
+    ("/api/v1/statuses/<int:status_id>", "status", "GET"),
+    ("/api/v1/statuses/<int:status_id>/context", "context", "GET"),
+    ("/api/v1/notifications", "notifications", "GET"),
+    ("/api/v1/notifications/<int:notification_id>", "notification", "GET"),
+    ("/api/v1/conversations", "conversations", "GET"),
+    ("/api/v1/favourites", "favourites", "GET"),
+    ("/api/v1/bookmarks", "bookmarks", "GET"),
+    ("/api/v1/follow_requests", "follow_requests", "GET"),
+)
+"""Path, endpoint and method of every call the instance answers."""
 
 
 class Refused(Exception):
@@ -82,7 +83,7 @@ class MastodonServer:
         self.domain = str(meta["domain"])
         self.base_url = f"https://{self.domain}"
         self.user_id = int(meta["user_id"])
-        self.end_ms = int(meta["end_ms"])
+        self.end_ms = int(meta["end_ms"]) + 999  # the whole last second
         self.until_ms: int | None = None
         self.username = str(
             self.reader.value("SELECT username FROM accounts WHERE id = ?", self.user_id)
@@ -93,7 +94,12 @@ class MastodonServer:
         self._entities = Entities(self.reader, self.domain, self.user_id)
         self._lock = threading.Lock()
         self._visible_ids: dict[tuple[str, int], int] = {}
-        self._map = Map(RULES)
+        self._map = Map(
+            [
+                Rule(path, endpoint=endpoint, methods=[method], strict_slashes=False)
+                for path, endpoint, method in ROUTES
+            ]
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
         """Serve one request (WSGI)."""
@@ -248,7 +254,7 @@ class MastodonServer:
             "id",
             page,
         )
-        body = [entities.status(row, viewer) for row in rows]
+        body = [entities.status(StatusRow._make(row), viewer) for row in rows]
         next_id = rows[-1][0] if rows and len(rows) == page.limit else None
         return self._page(body, request, STATUS_PARAMS, next_id, rows[0][0] if rows else None)
 
@@ -280,7 +286,7 @@ class MastodonServer:
 
     # Statuses.
 
-    def _status_row(self, status_id: int, viewer: int | None) -> tuple[Any, ...]:
+    def _status_row(self, status_id: int, viewer: int | None) -> StatusRow:
         row = self.entities.status_row(status_id)
         if row is None or not self.entities.visible(row, viewer):
             raise not_found()
@@ -294,16 +300,16 @@ class MastodonServer:
         viewer = self._viewer(request)
         row = self._status_row(status_id, viewer)
         entities = self.entities
-        ancestors: list[tuple[Any, ...]] = []
-        parent = row[5]
+        ancestors: list[StatusRow] = []
+        parent = row.in_reply_to_id
         while parent is not None and len(ancestors) < 4096:
             above = entities.status_row(parent)
             if above is None:
                 break
             if entities.visible(above, viewer):
                 ancestors.append(above)
-            parent = above[5]
-        below = self.reader.all(_DESCENDANTS, status_id)
+            parent = above.in_reply_to_id
+        below = map(StatusRow._make, self.reader.all(_DESCENDANTS, status_id))
         descendants = [r for r in below if entities.visible(r, viewer)]
         return _json(
             {
@@ -395,7 +401,7 @@ class MastodonServer:
         assert row is not None
         return {
             "id": str(thread),
-            "unread": row[3] != viewer,
+            "unread": row.account_id != viewer,
             "accounts": [entities.account(account) for account in people],
             "last_status": entities.status(row, viewer),
         }

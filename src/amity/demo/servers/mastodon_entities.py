@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import hashlib
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import orjson
 
+from amity.demo.compose import voices
+from amity.demo.mastodon_html import words_html
+from amity.demo.servers.schema import REMOTE_BIT
 from amity.demo.servers.store import Reader
+from amity.demo.world import MastodonAccount, Person
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 STATUS_TYPES = frozenset(
@@ -22,8 +26,9 @@ STATUS_TYPES = frozenset(
 )
 GROUPED = frozenset(("favourite", "reblog", "follow"))
 STATUS_COLUMNS = (
-    "id, uri, url, account_id, created_ms, in_reply_to_id, in_reply_to_account_id, reblog_of_id,"
-    " quote_of_id, visibility, thread_id, content, mentions, tags, edited_ms, poll_id, application"
+    "id, account_id, created_ms, in_reply_to_id, in_reply_to_account_id, reblog_of_id,"
+    " quote_of_id, visibility, thread_id, content, words, mentions, tags, edited_ms, poll_id,"
+    " application"
 )
 ACCOUNT_COLUMNS = (
     "id, username, domain, display_name, note, created_ms, locked, bot, grp, followers_base,"
@@ -31,6 +36,27 @@ ACCOUNT_COLUMNS = (
 )
 APPLICATION = {"name": "Web", "website": None}
 Row = tuple[Any, ...]
+
+
+class StatusRow(NamedTuple):
+    """A row of ``statuses``, in the order of ``STATUS_COLUMNS``."""
+
+    id: int
+    account_id: int
+    created_ms: int
+    in_reply_to_id: int | None
+    in_reply_to_account_id: int | None
+    reblog_of_id: int | None
+    quote_of_id: int | None
+    visibility: int
+    thread_id: int
+    content: str | None
+    words: str | None
+    mentions: str
+    tags: str
+    edited_ms: int | None
+    poll_id: int | None
+    application: str | None
 
 
 def timestamp(ms: int) -> str:
@@ -197,55 +223,46 @@ class Entities:
             self._follows = {row[0] for row in rows}
         return self._follows
 
-    def visible(self, row: Row, viewer: int | None) -> bool:
+    def visible(self, row: StatusRow, viewer: int | None) -> bool:
         """Return whether ``viewer`` may see the status ``row`` at the current moment."""
-        if row[4] > self.until:
+        if row.created_ms > self.until:
             return False
-        visibility = row[9]
-        if visibility <= 1:
+        if row.visibility <= 1:
             return True
         if viewer is None:
             return False
-        if row[3] == viewer or str(viewer) in row[12].split():
+        if row.account_id == viewer or str(viewer) in row.mentions.split():
             return True
-        return visibility == 2 and row[3] in self.follows_of_viewer()
+        return row.visibility == 2 and row.account_id in self.follows_of_viewer()
 
-    def status_row(self, status_id: int) -> Row | None:
+    def status_row(self, status_id: int) -> StatusRow | None:
         """Return the row of a status, or None."""
-        return self.reader.one(f"SELECT {STATUS_COLUMNS} FROM statuses WHERE id = ?", status_id)
+        row = self.reader.one(f"SELECT {STATUS_COLUMNS} FROM statuses WHERE id = ?", status_id)
+        return None if row is None else StatusRow._make(row)
 
-    def status(self, row: Row, viewer: int | None, *, nested: bool = True) -> dict[str, Any]:
+    def status(self, row: StatusRow, viewer: int | None, *, nested: bool = True) -> dict[str, Any]:
         """Return the Status entity of ``row``."""
-        (
-            status_id,
-            uri,
-            url,
-            account_id,
-            created,
-            reply_to,
-            reply_account,
-            reblog_of,
-            quote_of,
-            visibility,
-            _thread,
-            content,
-            mentions,
-            tags,
-            edited,
-            poll,
-            application,
-        ) = row
+        status_id, account_id, created = row.id, row.account_id, row.created_ms
+        reblog_of, visibility, content = row.reblog_of_id, row.visibility, row.content
         counts = self._counts(status_id, viewer)
         reblog = None
         if reblog_of is not None:
             original = self.status_row(reblog_of)
             reblog = self.status(original, viewer) if original is not None else None
         own = viewer is not None and account_id == viewer
+        author = self.account(account_id)
+        assert author is not None
+        home = status_id if "@" not in author["acct"] else status_id ^ REMOTE_BIT
+        uri = f"{author['uri']}/statuses/{home}"
+        url = f"{uri}/activity" if reblog_of is not None else f"{author['url']}/{home}"
+        uri = url if reblog_of is not None else uri
+        if content is None:
+            content = self.render(status_id, row.words or "contact_post", row.mentions, author)
         entity: dict[str, Any] = {
             "id": str(status_id),
             "created_at": timestamp(created),
-            "in_reply_to_id": _text(reply_to),
-            "in_reply_to_account_id": _text(reply_account),
+            "in_reply_to_id": _text(row.in_reply_to_id),
+            "in_reply_to_account_id": _text(row.in_reply_to_account_id),
             "sensitive": False,
             "spoiler_text": "",
             "visibility": VISIBILITIES[visibility],
@@ -253,7 +270,9 @@ class Entities:
             "uri": uri,
             "url": url,
             **counts,
-            "edited_at": timestamp(edited) if edited and edited <= self.until else None,
+            "edited_at": timestamp(row.edited_ms)
+            if row.edited_ms and row.edited_ms <= self.until
+            else None,
         }
         entity |= self._viewer_flags(status_id, viewer)
         if own and reblog_of is None and visibility < 3:
@@ -262,21 +281,32 @@ class Entities:
         if viewer is not None:
             entity["filtered"] = []
         entity["reblog"] = reblog
-        if application is not None and own:
+        if row.application is not None and own:
             entity["application"] = APPLICATION
-        entity["account"] = self.account(account_id)
+        entity["account"] = author
         entity["media_attachments"] = []
-        entity["mentions"] = self._mentions(mentions)
+        entity["mentions"] = self._mentions(row.mentions)
         entity["tags"] = [
             {"name": tag.lower(), "url": f"https://{self.domain}/tags/{tag.lower()}"}
-            for tag in tags.split()
+            for tag in row.tags.split()
         ]
         entity["emojis"] = []
-        entity["quote"] = self._quote(quote_of, viewer) if nested else None
+        entity["quote"] = self._quote(row.quote_of_id, viewer) if nested else None
         entity["card"] = None
-        entity["poll"] = self.poll(poll, viewer) if poll else None
+        entity["poll"] = self.poll(row.poll_id, viewer) if row.poll_id else None
         entity["quote_approval"] = _quote_approval(visibility, own)
         return entity
+
+    def render(self, status_id: int, section: str, mentions: str, author: dict[str, Any]) -> str:
+        """Return the HTML of a status stored as a kind of words: filled from its id."""
+        named = []
+        for account_id in mentions.split():
+            account = self.account(int(account_id))
+            if account is not None:
+                named.append(_person(account))
+        host = author["url"].split("/")[2]
+        words = voices().words(section, status_id)
+        return words_html(words, tuple(named), host, inline_tags=False)
 
     def _counts(self, status_id: int, viewer: int | None) -> dict[str, int]:
         read, until = self.reader.value, self.until
@@ -405,6 +435,15 @@ class Entities:
         if kind == "annual_report" and extra:
             entity["annual_report"] = orjson.loads(extra)
         return entity
+
+
+def _person(account: dict[str, Any]) -> Person:
+    """Return a Person standing for an account entity, to render a mention of it."""
+    host = account["url"].split("/")[2]
+    mastodon = MastodonAccount(
+        account["username"], host, account["uri"], account["url"], account["acct"]
+    )
+    return Person(account["id"], account["display_name"], 0, 0.0, mastodon, None)
 
 
 def _text(value: int | None) -> str | None:

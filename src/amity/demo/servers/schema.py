@@ -3,13 +3,20 @@
 Mastodon's tables follow the instance's own: accounts, statuses (boosts are statuses that point
 at another), favourites, bookmarks, follows, follow requests, polls and the user's
 notifications, each numbered as the instance numbers it (statuses by snowflake ids that hold
-their millisecond; favourites, follows and notifications in the order they happened). Bluesky's
+their millisecond; favourites, follows and notifications in the order they happened). A status
+holds its HTML (``content``), or only the kind of its words (``words``, a template section the
+server fills from the status's id: see ``compose.Voices``). A status's URI is its author's URI,
+``/statuses/`` and its id at home (``/activity`` after it for a boost). Bluesky's
 follow the network: accounts by DID, every record of every repository (posts, likes, reposts,
 follows) with its collection, record key, CID and JSON, the user's notifications, and her chat.
 Times are epoch milliseconds.
 """
 
 from __future__ import annotations
+
+REMOTE_BIT = 0x4000
+"""A remote status's id on her instance is its id at home with this bit flipped (its own id,
+never one the archives use); a local status keeps its id. Its URI names the id at home."""
 
 MASTODON_SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -21,11 +28,11 @@ CREATE TABLE accounts (
   person TEXT NOT NULL
 );
 CREATE TABLE statuses (
-  id INTEGER PRIMARY KEY, uri TEXT NOT NULL, url TEXT NOT NULL, account_id INTEGER NOT NULL,
+  id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL,
   created_ms INTEGER NOT NULL, in_reply_to_id INTEGER, in_reply_to_account_id INTEGER,
   reblog_of_id INTEGER, quote_of_id INTEGER, visibility INTEGER NOT NULL,
-  thread_id INTEGER NOT NULL, content TEXT NOT NULL, mentions TEXT NOT NULL, tags TEXT NOT NULL,
-  edited_ms INTEGER, poll_id INTEGER, application TEXT
+  thread_id INTEGER NOT NULL, content TEXT, words TEXT, mentions TEXT NOT NULL,
+  tags TEXT NOT NULL, edited_ms INTEGER, poll_id INTEGER, application TEXT
 );
 CREATE TABLE favourites (
   id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, status_id INTEGER NOT NULL,

@@ -18,6 +18,7 @@ import libipld
 from amity.demo.items import Ref
 
 SORTABLE = "234567abcdefghijklmnopqrstuvwxyz"
+_TO_TID = str.maketrans("0123456789abcdefghijklmnopqrstuv", SORTABLE)
 _CID_PREFIX = bytes((0x01, 0x71, 0x12, 0x20))
 POST = "app.bsky.feed.post"
 LIKE = "app.bsky.feed.like"
@@ -35,11 +36,9 @@ def plc_did(seed: int, name: str) -> str:
 def tid(micros: int, clock: int = 0) -> str:
     """Return the TID for ``micros`` microseconds since 1970 and a 10-bit clock id."""
     value = (micros << 10) | (clock & 0x3FF)
-    chars = []
-    for _ in range(13):
-        value, digit = divmod(value, 32)
-        chars.append(SORTABLE[digit])
-    return "".join(reversed(chars))
+    # base32hex keeps the order of the numbers, as the TID alphabet does: encode the 65 bits
+    # (ten bytes give sixteen characters, the first three of them zero) and swap the alphabet.
+    return str(libipld.encode_multibase("v", value.to_bytes(10, "big")))[-13:].translate(_TO_TID)
 
 
 def tid_of(item_id: int) -> str:
@@ -63,7 +62,7 @@ def micros_of_tid(key: str) -> int:
 def cid_of(record: dict[str, Any]) -> str:
     """Return the CID of a record: CIDv1, DAG-CBOR, sha2-256, base32."""
     digest = hashlib.sha256(libipld.encode_dag_cbor(record)).digest()
-    return "b" + base64.b32encode(_CID_PREFIX + digest).decode().lower().rstrip("=")
+    return str(libipld.encode_multibase("b", _CID_PREFIX + digest))
 
 
 def at_uri(did: str, collection: str, rkey: str) -> str:

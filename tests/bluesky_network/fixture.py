@@ -240,9 +240,15 @@ class BlueskyNetwork:
             )
         return response.json()
 
-    def account(self, name: str = "user") -> Account:
-        """Create an account with a fresh handle based on ``name`` (``name-1a2b3c.test``)."""
-        return _record(Account, self.command("account", name=name))
+    def account(self, name: str = "user", *, password: str | None = None) -> Account:
+        """Create an account with a fresh handle based on ``name`` (``name-1a2b3c.test``).
+
+        ``password`` sets the account's own password (by default a random one).
+        """
+        body: dict[str, Any] = {"name": name}
+        if password is not None:
+            body["password"] = password
+        return _record(Account, self.command("account", **body))
 
     def app_password(self, did: str, name: str, *, privileged: bool = False) -> AppPassword:
         """Create a new app password for the account."""
@@ -283,6 +289,11 @@ class BlueskyNetwork:
     def like(self, did: str, uri: str) -> Interaction:
         """Like the post at ``uri`` as ``did``."""
         return _record(Interaction, self.command("like", did=did, uri=uri))
+
+    def likes(self, dids: Sequence[str], uris: Sequence[str]) -> int:
+        """Have each of ``dids`` like each post in ``uris``, at once; return how many likes."""
+        found = self.command("likes", dids=list(dids), uris=list(uris))
+        return int(found["count"])
 
     def repost(self, did: str, uri: str) -> Interaction:
         """Repost the post at ``uri`` as ``did``."""

@@ -113,10 +113,10 @@ class Control {
 
   // ---- commands -------------------------------------------------------------------------------
 
-  async account({ name = 'user' }) {
+  async account({ name = 'user', password: chosen }) {
     const front = String(name).toLowerCase().replace(/[^a-z0-9]+/g, '').slice(0, 11) || 'user'
     const handle = `${front}-${randomName(3)}.test`
-    const password = `pw-${randomName(12)}`
+    const password = chosen || `pw-${randomName(12)}`
     const agent = new AtpAgent({ service: this.network.pds.url })
     await agent.createAccount({ handle, password, email: `${handle}@example.com` })
     const did = agent.accountDid
@@ -170,6 +170,22 @@ class Control {
   async like({ did, uri }) {
     const subject = await this.strongRef(need(uri, 'uri'))
     return this.interact(did, 'app.bsky.feed.like', { subject })
+  }
+
+  /**
+   * Many likes (each of ``dids`` likes each of ``uris``), indexed once at the end. One at a time:
+   * the AppView pages notifications by time, and likes made in the same millisecond would share
+   * a cursor.
+   */
+  async likes({ dids, uris }) {
+    const subjects = await Promise.all(need(uris, 'uris').map((uri) => this.strongRef(uri)))
+    for (const did of need(dids, 'dids')) {
+      for (const subject of subjects) {
+        await this.createRecord(did, 'app.bsky.feed.like', { subject })
+      }
+    }
+    await this.process()
+    return { count: dids.length * uris.length }
   }
 
   async repost({ did, uri }) {
@@ -397,7 +413,8 @@ const network = await TestNetwork.create({
 })
 const control = new Control(network)
 const COMMANDS = new Set([
-  'account', 'app_password', 'revoke_app_password', 'post', 'like', 'repost', 'follow', 'block',
+  'account', 'app_password', 'revoke_app_password', 'post', 'like', 'likes', 'repost', 'follow',
+  'block',
   'delete', 'profile', 'process', 'export_repo', 'notifications', 'thread', 'scenario',
 ])
 

@@ -69,8 +69,13 @@ class RetryPolicy:
         self._rng = rng or random.Random()
         self.on_wait = on_wait
 
-    def call(self, request: Callable[[], T]) -> T:
-        """Return what ``request`` returns, retrying on ``Retry`` and waiting on ``RateLimited``."""
+    def call(self, request: Callable[[], T], *, attempts: int | None = None) -> T:
+        """Return what ``request`` returns, retrying on ``Retry`` and waiting on ``RateLimited``.
+
+        ``attempts`` lowers the number of tries for a request whose failure is not worth waiting
+        for (a part of the API the server may not offer at all).
+        """
+        most = self.attempts if attempts is None else min(attempts, self.attempts)
         failures = 0
         while True:
             try:
@@ -81,7 +86,7 @@ class RetryPolicy:
                 self.wait(limit.seconds, "the server's rate limit")
             except Retry as retry:
                 failures += 1
-                if failures >= self.attempts:
+                if failures >= most:
                     raise retry.error from None
                 ceiling = min(self.cap, self.base * 2 ** (failures - 1))
                 self.wait(self._rng.uniform(ceiling / 2, ceiling), retry.error.message)

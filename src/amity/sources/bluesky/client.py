@@ -13,6 +13,7 @@ names, for ``views.ViewReader``.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
@@ -105,7 +106,8 @@ class BlueskyClient:
         self._call(login, signing_in=True)
         scope = _scope_of(self.client.export_session_string())
         if scope not in APP_PASSWORD_SCOPES:
-            self.sign_out()
+            with contextlib.suppress(AmityError):
+                self.sign_out()
             raise BadCredentials(
                 "the password given is the account's own password, not an app password;"
                 " amity signed out again and kept nothing",
@@ -118,8 +120,10 @@ class BlueskyClient:
         self._call(lambda: self.client.login(session_string=session, fetch_bsky_profile=False))
 
     def sign_out(self) -> None:
-        """End the session on the PDS (``deleteSession``), revoking its refresh token."""
-        self._call(self.client.com.atproto.server.delete_session)
+        """End the session on the PDS (``deleteSession``, with the refresh token it revokes)."""
+        refresh = Session.decode(self.session()).refresh_jwt
+        headers = {"Authorization": f"Bearer {refresh}"}
+        self._call(lambda: self.client.com.atproto.server.delete_session(headers=headers))
 
     def session(self) -> str:
         """Return the current session as a string to keep."""
@@ -176,10 +180,14 @@ class BlueskyClient:
         return Listing([_plain(item) for item in found.follows], found.cursor)
 
     def conversations(self, cursor: str | None) -> Listing[View]:
-        """Return one page of chat conversations, most recently active first."""
+        """Return one page of chat conversations, most recently active first.
+
+        Not every PDS reaches a chat service: the first page is tried twice, not five times.
+        """
         chat = self.client.with_bsky_chat_proxy()
         params = models.ChatBskyConvoListConvos.Params(limit=PAGE, cursor=cursor)
-        found = self._call(lambda: chat.chat.bsky.convo.list_convos(params))
+        attempts = 2 if cursor is None else None
+        found = self._call(lambda: chat.chat.bsky.convo.list_convos(params), attempts=attempts)
         return Listing([_plain(item) for item in found.convos], found.cursor)
 
     def messages(self, convo_id: str, cursor: str | None) -> Listing[View]:
@@ -193,9 +201,13 @@ class BlueskyClient:
 
     # -- failures -------------------------------------------------------------------------------
 
-    def _call(self, request: Callable[[], T], *, signing_in: bool = False) -> T:
+    def _call(
+        self, request: Callable[[], T], *, signing_in: bool = False, attempts: int | None = None
+    ) -> T:
         clock = self._policy.clock
-        return self._policy.call(lambda: _translated(self.service, request, signing_in, clock))
+        return self._policy.call(
+            lambda: _translated(self.service, request, signing_in, clock), attempts=attempts
+        )
 
 
 def _translated(

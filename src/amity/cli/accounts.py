@@ -8,12 +8,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
-from sqlalchemy import Engine
 
 from amity.cli.common import (
     DebugOption,
@@ -27,11 +26,16 @@ from amity.cli.common import (
 )
 from amity.cli.text import shown
 from amity.config import Settings, require_workspace
-from amity.desk import accounts as desk
-from amity.ingest.sync import RECEIVED_KINDS, SyncReport
-from amity.sources.retry import Wait
-from amity.store import open_store
-from amity.store.migrate import require_current
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from amity.desk.accounts import Connected
+    from amity.ingest.sync import SyncReport
+    from amity.sources.retry import RetryPolicy, Wait
+
+# The network clients (Mastodon.py, the atproto SDK) take a second to import: each command
+# imports the desk when it runs, so that `amity --help` and other commands do not pay for them.
 
 connect_app = typer.Typer(
     help="Connect one of your accounts, so that `amity sync` can read what others say to you.",
@@ -71,10 +75,10 @@ def connect_mastodon(
 
     Example: amity connect mastodon mastodon.social
     """
-    settings = settings_for(workspace)
-    engine = open_store(settings, create=True)
-    require_current(engine)
-    network = desk.Network(settings)
+    from amity.desk import accounts as desk
+
+    engine, settings = _store(workspace, create=True)
+    network = desk.Network(settings, policy=_connecting)
     if token_stdin:
         connected = desk.connect_mastodon_token(engine, network, instance, sys.stdin.read())
     else:
@@ -115,11 +119,11 @@ def connect_bluesky(
 
     Example: amity connect bluesky ana.bsky.social --password-stdin < app-password.txt
     """
-    settings = settings_for(workspace)
-    engine = open_store(settings, create=True)
-    require_current(engine)
+    from amity.desk import accounts as desk
+
+    engine, settings = _store(workspace, create=True)
     password = sys.stdin.readline() if password_stdin else _read_secret("App password: ")
-    network = desk.Network(settings)
+    network = desk.Network(settings, policy=_connecting)
     connected = desk.connect_bluesky(engine, network, handle, password, service=service)
     _said_connected(connected)
 
@@ -138,6 +142,8 @@ def list_accounts(
 
     Example: amity accounts --json
     """
+    from amity.desk import accounts as desk
+
     engine, settings = _store(workspace)
     statuses = desk.list_accounts(engine, desk.Network(settings), check=not offline)
     if json:
@@ -179,6 +185,8 @@ def disconnect(
 
     Example: amity disconnect mastodon:ana@example.social
     """
+    from amity.desk import accounts as desk
+
     engine, settings = _store(workspace)
     done = desk.disconnect(engine, desk.Network(settings), account)
     verdict = "revoked on the server and deleted" if done.revoked else "deleted here"
@@ -214,6 +222,8 @@ def sync_command(
 
     Example: amity sync --json
     """
+    from amity.desk import accounts as desk
+
     engine, settings = _store(workspace)
     with _sync_progress() as (progress, on_wait):
         network = desk.Network(settings, on_wait=on_wait)
@@ -236,7 +246,7 @@ _STATE_STYLE = {
 }
 
 
-def _said_connected(connected: desk.Connected) -> None:
+def _said_connected(connected: Connected) -> None:
     who = f" ({shown(connected.display_name)})" if connected.display_name else ""
     err.print(f"Connected [bold]{shown(connected.name)}[/]{who} at {shown(connected.service)}.")
     err.print(f"[dim]Its credentials are in {shown(connected.secret)} (readable by you only).[/]")
@@ -245,6 +255,8 @@ def _said_connected(connected: desk.Connected) -> None:
 
 def _sync_json(reports: list[SyncReport]) -> dict[str, object]:
     """Return the ``--json`` of a sync: ``new`` summed over the accounts, and each account's."""
+    from amity.ingest.sync import RECEIVED_KINDS
+
     new = dict.fromkeys(RECEIVED_KINDS, 0)
     for report in reports:
         for kind, count in report.new.items():
@@ -305,13 +317,24 @@ def _sync_progress() -> Iterator[
         yield for_account, on_wait
 
 
-def _store(workspace: Path | None) -> tuple[Engine, Settings]:
-    """Open the workspace's current store, and return it with the settings."""
+def _store(workspace: Path | None, *, create: bool = False) -> tuple[Engine, Settings]:
+    """Open the workspace's current store (with ``create``, make it first); return it too."""
+    from amity.store import open_store
+    from amity.store.migrate import require_current
+
     settings = settings_for(workspace)
-    require_workspace(settings)
-    engine = open_store(settings)
+    if not create:
+        require_workspace(settings)
+    engine = open_store(settings, create=create)
     require_current(engine)
     return engine, settings
+
+
+def _connecting() -> RetryPolicy:
+    """Return the policy of connecting: one retry, as a wrong address should fail quickly."""
+    from amity.sources.retry import RetryPolicy
+
+    return RetryPolicy(attempts=2)
 
 
 def _when(moment: int | None) -> str:

@@ -1,15 +1,30 @@
-"""A believable year of one person's social life, written as real Mastodon and X archives.
+"""A believable year of one person's social life: real archives, and the servers' other side.
 
 ``generate`` builds a seeded world — a freelance illustrator and printmaker, her circles of
-contacts on Mastodon and X, a year of bursty conversation, sales posts, stories and link sharing —
-and writes it as the files the platforms' export tools produce, so a demo (or a benchmark) goes
-through amity's real import path. Beside the archives, ``ground_truth.json`` says who is who, which
-circle each person belongs to, which ties drift or rise, and which questions were never answered.
+contacts on Mastodon, X and Bluesky, a year of bursty conversation, sales posts, stories and link
+sharing — and writes it as the files the platforms' export tools produce (a Mastodon export and an
+X archive), so a demo (or a benchmark) goes through amity's real import path.
 
-The same seed and parameters always give byte-identical files. Writing streams: memory stays flat
-from a thousand posts to millions.
+Beside the archives it writes the other side, the part only the servers hold (``servers/``): the
+whole of every reply tree she takes part in, what people do to her posts (replies, mentions,
+quotes, favourites and boosts, closer people more often), who follows her and whom she follows,
+the direct messages both ways, profiles, organisations that broadcast, a bot and a group, quiet
+people her close contacts follow, follow requests, a poll, an edit, an annual report, and her
+notifications, on her Mastodon instance and on Bluesky (where the demo has no archive: her
+Bluesky year lives on the server only, about a quarter of her Mastodon posts). ``DemoServers``
+(in ``amity.demo.servers``) answers Mastodon's REST API and Bluesky's XRPC from those files, in
+process, so the real connect-and-sync code runs against them.
+
+``ground_truth.json`` says who is who (every person's accounts on each network), which circle each
+person belongs to, which ties drift or rise, what she did with each person and what they did to
+her (``interactions`` and ``received``), which questions were never answered (hers, and other
+people's, each by an id that is in an archive or on a server), and counts of everything.
+
+The same seed and parameters always give byte-identical files, the servers' databases included;
+the archives are exactly what they were before the other side was added, because everything the
+other side draws comes from random streams and id makers of its own. Writing streams: memory
+stays flat from a thousand posts to millions.
 """
-
 from __future__ import annotations
 
 import random
@@ -55,6 +70,11 @@ class DemoWorld:
     twitter: Path
     ground_truth: Path
     counts: dict[str, int]
+
+    @property
+    def folder(self) -> Path:
+        """Return the world's folder (what ``DemoServers`` opens)."""
+        return self.ground_truth.parent
 
     @property
     def archives(self) -> tuple[Path, Path]:

@@ -65,7 +65,7 @@ CREATE TABLE staging_notifications (created_ms, seq, type, account_id, status_id
 MASTODON_INDEXES = """
 CREATE INDEX statuses_by_account ON statuses (account_id, id);
 CREATE INDEX statuses_by_parent ON statuses (in_reply_to_id);
-CREATE INDEX statuses_by_thread ON statuses (thread_id, visibility);
+CREATE INDEX statuses_by_visibility ON statuses (visibility, thread_id);
 CREATE INDEX statuses_by_reblog ON statuses (reblog_of_id);
 CREATE INDEX statuses_by_quote ON statuses (quote_of_id);
 CREATE INDEX favourites_by_account ON favourites (account_id, id);

@@ -25,6 +25,7 @@ the archives are exactly what they were before the other side was added, because
 other side draws comes from random streams and id makers of its own. Writing streams: memory
 stays flat from a thousand posts to millions.
 """
+
 from __future__ import annotations
 
 import random

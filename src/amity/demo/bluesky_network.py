@@ -167,6 +167,7 @@ class BlueskyNetwork:
         assert world.user.bluesky is not None
         meta = {
             "secret": world_secret(world.seed),
+            "schema": schema.SCHEMA_VERSION,
             "did": world.user.bluesky.did,
             "handle": world.user.bluesky.handle,
             "user_id": str(self._accounts["user"]),

@@ -204,6 +204,7 @@ class MastodonInstance:
         )
         meta = {
             "secret": world_secret(self._world.seed),
+            "schema": schema.SCHEMA_VERSION,
             "domain": INSTANCE,
             "user_id": str(self._accounts["user"]),
             "start_ms": str(self._world.start * 1000),

@@ -14,6 +14,8 @@ Times are epoch milliseconds.
 
 from __future__ import annotations
 
+SCHEMA_VERSION = "1"
+"""Written into each database's ``meta``; the servers refuse a world written to another."""
 REMOTE_BIT = 0x4000
 """A remote status's id on her instance is its id at home with this bit flipped (its own id,
 never one the archives use); a local status keeps its id. Its URI names the id at home."""

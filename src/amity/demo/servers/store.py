@@ -17,6 +17,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from amity.demo.servers.schema import SCHEMA_VERSION
+from amity.errors import NotFound, UsageError
+
 BATCH = 5_000
 MASTODON_FILE = "mastodon.sqlite"
 BLUESKY_FILE = "bluesky.sqlite"
@@ -90,11 +93,19 @@ class Reader:
 
     def __init__(self, path: Path) -> None:
         if not path.is_file():
-            raise FileNotFoundError(
-                f"{path} is missing: generate the world first (amity demo generate DIR)"
+            raise NotFound(
+                f"there are no demo servers at {path.parent}",
+                hint="Generate the world first: amity demo generate DIR.",
             )
         self._uri = f"{path.resolve().as_uri()}?mode=ro"
         self._local = threading.local()
+        found = self.value("SELECT value FROM meta WHERE key = 'schema'")
+        if found != SCHEMA_VERSION:
+            raise UsageError(
+                f"{path} was written by another version of amity's demo "
+                f"(schema {found}, not {SCHEMA_VERSION})",
+                hint="Generate the world again: amity demo generate DIR.",
+            )
 
     @property
     def connection(self) -> sqlite3.Connection:

@@ -28,6 +28,7 @@ from amity.demo.servers.bluesky_auth import (
     account_password,
     app_password,
 )
+from amity.demo.servers.bluesky_chat import Chat, limit_of
 from amity.demo.servers.bluesky_views import RECORD_COLUMNS, Views, timestamp
 from amity.demo.servers.ratelimit import RateLimit, bluesky_headers
 from amity.demo.servers.store import Reader
@@ -62,6 +63,7 @@ class BlueskyServer:
             revoked=path.parent / "bluesky-revoked",
         )
         self._views = Views(self.reader, self.user_id, host)
+        self._chat = Chat(self.reader, self._views, self.user_id)
         self._methods: dict[str, tuple[str, str | None, Handler]] = {
             "com.atproto.server.describeServer": ("GET", None, self._describe_server),
             "com.atproto.server.createSession": ("POST", None, self._create_session),
@@ -79,8 +81,8 @@ class BlueskyServer:
             "app.bsky.feed.getPosts": ("GET", APP_PASS, self._get_posts),
             "app.bsky.graph.getFollowers": ("GET", APP_PASS, self._get_followers),
             "app.bsky.graph.getFollows": ("GET", APP_PASS, self._get_follows),
-            "chat.bsky.convo.listConvos": ("GET", APP_PASS, self._list_convos),
-            "chat.bsky.convo.getMessages": ("GET", APP_PASS, self._get_messages),
+            "chat.bsky.convo.listConvos": ("GET", APP_PASS, self._chat.list_convos),
+            "chat.bsky.convo.getMessages": ("GET", APP_PASS, self._chat.get_messages),
         }
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
@@ -235,7 +237,7 @@ class BlueskyServer:
     def _list_records(self, request: Request) -> Any:
         account = self._repo(request)
         collection = request.args.get("collection", "")
-        limit = _limit(request, 50)
+        limit = limit_of(request, 50)
         reverse = request.args.get("reverse", "false").lower() == "true"
         cursor = request.args.get("cursor")
         sql = (
@@ -289,7 +291,7 @@ class BlueskyServer:
         return {"profiles": found}
 
     def _notifications(self, request: Request) -> Any:
-        limit = _limit(request, 50)
+        limit = limit_of(request, 50)
         until = self.views.until
         sql = (
             "SELECT n.id, n.reason, n.indexed_ms, n.reason_subject, r.id, r.account_id, "
@@ -360,7 +362,7 @@ class BlueskyServer:
         self, request: Request, condition: str, value: Any
     ) -> tuple[list[tuple[Any, ...]], dict[str, str]]:
         """Return a page of follow records, newest first, and the cursor (``<ms>__<cid>``)."""
-        limit = _limit(request, 50)
+        limit = limit_of(request, 50)
         sql = (
             f"SELECT {RECORD_COLUMNS} FROM records WHERE {condition} AND collection = ? "
             "AND created_ms <= ?"
@@ -381,89 +383,6 @@ class BlueskyServer:
         )
         return rows[:limit], more
 
-    # Chat.
-
-    def _list_convos(self, request: Request) -> Any:
-        limit = _limit(request, 50)
-        sql = "SELECT convo_id, MAX(id) AS rev FROM messages WHERE sent_ms <= ? GROUP BY convo_id"
-        args: list[Any] = [self.views.until]
-        cursor = request.args.get("cursor")
-        outer = f"SELECT convo_id, rev FROM ({sql})"
-        if cursor:
-            outer += " WHERE rev < ?"
-            args.append(cursor)
-        rows = self.reader.all(outer + " ORDER BY rev DESC LIMIT ?", *args, limit + 1)
-        convos = [self._convo(convo, rev) for convo, rev in rows[:limit]]
-        return {"convos": convos} | ({"cursor": rows[limit - 1][1]} if len(rows) > limit else {})
-
-    def _convo(self, convo: str, rev: str) -> dict[str, Any]:
-        member = self.reader.value("SELECT member_id FROM convos WHERE id = ?", convo)
-        last = self.reader.one(
-            "SELECT id, sender_id, sent_ms, text FROM messages WHERE id = ?", rev
-        )
-        assert last is not None
-        mine = (
-            self.reader.value(
-                "SELECT MAX(id) FROM messages WHERE convo_id = ? AND sender_id = ? "
-                "AND sent_ms <= ?",
-                convo,
-                self.user_id,
-                self.views.until,
-            )
-            or ""
-        )
-        unread = self.reader.value(
-            "SELECT COUNT(*) FROM messages WHERE convo_id = ? AND sender_id != ? AND id > ? "
-            "AND sent_ms <= ?",
-            convo,
-            self.user_id,
-            mine,
-            self.views.until,
-        )
-        members = [self._chat_member(self.user_id), self._chat_member(int(member))]
-        return {
-            "id": convo,
-            "rev": rev,
-            "members": members,
-            "lastMessage": self._message(last),
-            "muted": False,
-            "status": "accepted",
-            "unreadCount": int(unread),
-        }
-
-    def _chat_member(self, account: int) -> dict[str, Any]:
-        basic = self.views.profile(account, "basic")
-        return {key: basic[key] for key in ("did", "handle", "displayName", "avatar", "labels")}
-
-    def _message(self, row: tuple[Any, ...]) -> dict[str, Any]:
-        message_id, sender, sent, text = row
-        did = self.reader.value("SELECT did FROM accounts WHERE id = ?", sender)
-        return {
-            "$type": "chat.bsky.convo.defs#messageView",
-            "id": message_id,
-            "rev": message_id,
-            "text": text,
-            "sender": {"did": did},
-            "sentAt": timestamp(sent),
-        }
-
-    def _get_messages(self, request: Request) -> Any:
-        convo = request.args.get("convoId", "")
-        if self.reader.value("SELECT 1 FROM convos WHERE id = ?", convo) is None:
-            raise XrpcError(400, "InvalidRequest", "Convo not found")
-        limit = _limit(request, 50)
-        sql = (
-            "SELECT id, sender_id, sent_ms, text FROM messages WHERE convo_id = ? AND sent_ms <= ?"
-        )
-        args: list[Any] = [convo, self.views.until]
-        cursor = request.args.get("cursor")
-        if cursor:
-            sql += " AND id < ?"
-            args.append(cursor)
-        rows = self.reader.all(sql + " ORDER BY id DESC LIMIT ?", *args, limit + 1)
-        body: dict[str, Any] = {"messages": [self._message(row) for row in rows[:limit]]}
-        return body | ({"cursor": rows[limit - 1][0]} if len(rows) > limit else {})
-
 
 def _json_body(request: Request) -> dict[str, Any]:
     try:
@@ -473,15 +392,6 @@ def _json_body(request: Request) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         raise XrpcError(400, "InvalidRequest", "Request body must be an object")
     return loaded
-
-
-def _limit(request: Request, default: int) -> int:
-    raw = request.args.get("limit")
-    if raw is None:
-        return default
-    if not raw.isdigit() or not 1 <= int(raw) <= 100:
-        raise XrpcError(400, "InvalidRequest", "Error: limit must be between 1 and 100")
-    return int(raw)
 
 
 def _cursor_ms(cursor: str) -> int:

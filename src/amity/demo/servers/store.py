@@ -63,8 +63,7 @@ def create(path: Path, schema: str) -> sqlite3.Connection:
     path.unlink(missing_ok=True)
     connection = sqlite3.connect(path, isolation_level=None)
     connection.executescript(
-        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-        "PRAGMA cache_size=-16384;" + schema
+        "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16384;" + schema
     )
     connection.execute("BEGIN")
     return connection

@@ -192,7 +192,8 @@ def _write_twitter(
     writer.write(schedule)
     counts = dict(writer.counts)
     write_profile(data, world.user)
-    counts |= write_follows(data, world, rng=random.Random(f"amity-demo-follows-{world.seed}"))
+    follows_rng = random.Random(f"amity-demo-follows-{world.seed}")
+    counts |= write_follows(data, world, rng=follows_rng, truth=truth)
     talks = iter_conversations(
         world, composer, truth, rng=random.Random(f"amity-demo-messages-{world.seed}")
     )

@@ -10,6 +10,7 @@ from typing import Any
 from amity.demo.ids import iso_ms
 from amity.demo.jsformat import entry, manifest_pretty, write_array
 from amity.demo.messages import Message, conversation_id
+from amity.demo.truth import Tally
 from amity.demo.world import Person, Persona, World
 
 ACCOUNT_CREATED_MS = 1_378_651_530_000
@@ -62,11 +63,19 @@ def write_profile(data: Path, persona: Persona) -> None:
     write_array(data / "profile.js", "YTD.profile.part0", [entry("profile", profile)])
 
 
-def write_follows(data: Path, world: World, *, rng: random.Random) -> dict[str, int]:
-    """Write follower.js and following.js: most contacts, some acquaintances, many strangers."""
+def write_follows(
+    data: Path, world: World, *, rng: random.Random, truth: Tally | None = None
+) -> dict[str, int]:
+    """Write follower.js and following.js: most contacts, some acquaintances, many strangers.
+
+    Each contact who follows her is counted in ``truth`` as a follow she received on X.
+    """
     on_twitter = [p for p in world.people if p.twitter]
     following = [p for p in on_twitter if rng.random() < (0.95 if p.layer else 0.35)]
     followers = [p for p in on_twitter if rng.random() < (0.9 if p.layer else 0.6)]
+    if truth is not None:
+        for person in followers:
+            truth.received(person, "twitter", "follow")
     strangers = 400 + world.posts // 25
     return {
         "twitter_following": write_array(

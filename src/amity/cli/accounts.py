@@ -225,14 +225,14 @@ def sync_command(
     from amity.desk import accounts as desk
 
     engine, settings = _store(workspace)
-    with _sync_progress() as (progress, on_wait):
+    with sync_progress() as (progress, on_wait):
         network = desk.Network(settings, on_wait=on_wait)
         reports = desk.sync(engine, network, account, progress=progress, thread_budget=threads)
     if json:
-        print_json(_sync_json(reports))
+        print_json(sync_json(reports))
         return
     for report in reports:
-        _show_sync(report)
+        show_sync(report)
 
 
 # -- rendering -------------------------------------------------------------------------------------
@@ -253,7 +253,7 @@ def _said_connected(connected: Connected) -> None:
     err.print(f"Nothing was fetched yet. Next: {shown(connected.next)}")
 
 
-def _sync_json(reports: list[SyncReport]) -> dict[str, object]:
+def sync_json(reports: list[SyncReport]) -> dict[str, object]:
     """Return the ``--json`` of a sync: ``new`` summed over the accounts, and each account's."""
     from amity.ingest.sync import RECEIVED_KINDS
 
@@ -264,7 +264,7 @@ def _sync_json(reports: list[SyncReport]) -> dict[str, object]:
     return {"new": new, "accounts": [report.as_dict() for report in reports]}
 
 
-def _show_sync(report: SyncReport) -> None:
+def show_sync(report: SyncReport) -> None:
     got = ", ".join(f"{count:,} {kind}" for kind, count in report.new.items() if count)
     err.print(
         f"Synced [bold]{shown(report.account)}[/] in {report.seconds:.1f} s:"
@@ -286,7 +286,7 @@ def _show_sync(report: SyncReport) -> None:
 
 
 @contextmanager
-def _sync_progress() -> Iterator[
+def sync_progress() -> Iterator[
     tuple[Callable[[str], Callable[[str, int], None]], Callable[[Wait], None]]
 ]:
     """Show a live line per stream on stderr (when it is a terminal), and visible waits."""

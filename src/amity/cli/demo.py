@@ -23,13 +23,11 @@ from amity.cli.common import (
 from amity.cli.people_json import entry_data, standing_data
 from amity.cli.people_tables import show_changes, show_people
 from amity.cli.render import byte_progress, show_import_report
-from amity.desk.people import get_people, in_circle_order, layer_of
-from amity.ingest import import_archives
+from amity.desk.people import in_circle_order, layer_of
 from amity.store import open_store
-from amity.store.reads import count_posts_by_kind, get_own_account_ids
 
 app = typer.Typer(
-    help="The built-in demo world: a year of one person's social life on Mastodon and X.",
+    help="The built-in demo world: a year of one person's social life on Mastodon, X and Bluesky.",
     invoke_without_command=True,
 )
 
@@ -60,26 +58,42 @@ def run_demo(
     """
     if context.invoked_subcommand is not None:
         return
+    from amity.cli.accounts import show_sync, sync_json, sync_progress
+    from amity.desk.demo import run_demo
+
     settings = settings_for(workspace)
     engine = open_store(settings, create=True)
-    world = demo.generate(settings.workspace / "demo-world", posts=posts, seed=seed)
-    with byte_progress("Importing the demo world") as progress:
-        report = import_archives(engine, world.archives, progress=progress)
-    with engine.connect() as connection:
-        by_kind = count_posts_by_kind(connection, get_own_account_ids(connection))
-        found = get_people(connection)
+    with (
+        byte_progress("Importing the demo world") as progress,
+        sync_progress() as (per_account, _),
+    ):
+        run = run_demo(
+            settings,
+            engine,
+            posts=posts,
+            seed=seed,
+            import_progress=progress,
+            sync_progress=per_account,
+        )
+    found, by_kind = run.people, run.posts_by_kind
     close = [entry for entry in in_circle_order(found) if layer_of(entry) in CLOSE]
     if json:
         print_json(
             {
-                "import": report.as_dict(),
+                "import": run.imported.as_dict(),
+                "connected": [connected.name for connected in run.connected],
+                "sync": sync_json(list(run.synced)),
                 "close_people": [entry_data(entry) for entry in close],
                 "drifting": [standing_data(s) for s in found.drifting],
                 "posts_by_kind": by_kind,
             }
         )
         return
-    show_import_report(report)
+    show_import_report(run.imported)
+    for connected in run.connected:
+        err.print(f"Connected the demo account [bold]{escape(connected.name)}[/] (demo servers).")
+    for report in run.synced:
+        show_sync(report)
     show_people(found, close)
     show_changes(found)
     _show_posts_by_kind(by_kind)

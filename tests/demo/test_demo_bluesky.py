@@ -25,13 +25,15 @@ from amity.demo.bluesky_ids import micros_of_tid
 from amity.demo.servers import DemoServers
 
 REASON_OF = {
-    "like": ("like", "like-via-repost"),
+    "like": ("like",),
     "boost": ("repost",),
     "follow": ("follow",),
-    "reply": ("reply",),
     "mention": ("mention",),
     "quote": ("quote",),
 }
+"""Notifications that each stand for one thing a person did to her. Not a like of a post she
+reposted (``like-via-repost``: the like is the post author's); not every ``reply``: the AppView
+also tells her of replies further down her threads, which answer someone else."""
 
 
 OUTPUT_REFS = {"app.bsky.actor.getProfile": models.AppBskyActorDefs.ProfileViewDetailed}
@@ -108,6 +110,11 @@ def test_notifications_page_to_the_end_and_match_the_ground_truth(
             received[kind] += n
     for kind, reasons in REASON_OF.items():
         assert received[kind] == sum(seen[r] for r in reasons), kind
+    mine = f"at://{truth['user']['bluesky']['did']}/"
+    direct = [n for n in notifications if n.reason == "reply"]
+    answering_her = sum(n.record.reply.parent.uri.startswith(mine) for n in direct)
+    assert 0 < answering_her < len(direct)
+    assert received["reply"] == answering_her
     likes = [n for n in notifications if n.reason == "like"]
     assert all(n.reason_subject and n.record.subject.uri == n.reason_subject for n in likes)
 

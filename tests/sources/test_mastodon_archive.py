@@ -189,12 +189,15 @@ def test_replies_to_others_are_interactions_and_self_replies_are_not(
     dealingwith: list[Record], outbox_items: list[dict[str, Any]]
 ) -> None:
     owner = load_zipped("actor.json")["id"]
+    # A direct message that answers one is a message (a dm edge), not a reply.
+    direct = {post.platform_id for post in of_type(dealingwith, Post) if post.kind == "dm"}
     others = [
         item["object"]["inReplyTo"]
         for item in outbox_items
         if item["type"] == "Create"
         and item["object"]["inReplyTo"]
         and not item["object"]["inReplyTo"].startswith(owner + "/")
+        and item["object"]["id"] not in direct
     ]
     derivable = [uri for uri in others if "/users/" in uri and "/statuses/" in uri]
     replies = [edge for edge in of_type(dealingwith, Interaction) if edge.kind == "reply"]

@@ -133,8 +133,8 @@ class BlueskyNetwork:
             liker = self._picker.pick(item.at)
             at = min(self._world.end, item.at + 60 + int(self._rng.expovariate(1 / 3_600)))
             like = self._like(liker, subject, at, via=repost)
+            # A like of the post she reposted: she hears of it, but the like is its author's.
             self._notify("like-via-repost", at * 1000, like, repost["uri"])
-            self._truth.received(liker, "bluesky", "like")
 
     def reaction(self, item: Item) -> None:
         """Write the post she liked (unless its tree writes it) and her like."""
@@ -315,7 +315,8 @@ class BlueskyNetwork:
         if above < 0 or height >= REPLY_NOTIFY_DEPTH:
             return
         self._notify("reply", node.id >> 16, record_id, self._uri_of(nodes[above]))
-        self._truth.received(node.author, "bluesky", "reply")
+        if height == 0:  # a reply further down her thread answers someone else
+            self._truth.received(node.author, "bluesky", "reply")
         if node.asks and node.to_user and not node.answered and node.id not in liked:
             self._truth.unanswered(
                 "bluesky", "reply", ref["uri"], node.author.key, ("user",), node.at

@@ -1,10 +1,11 @@
 """The interactions a post makes: from its author to the people it answers, names or quotes.
 
 One rule for every platform and every way a post arrives (an archive, a sync): a reply is a
-``reply`` edge to the author of the post it answers; a direct message is a ``dm`` edge to each
-recipient (and a reply edge when it answers one); every other account it mentions gets a
-``mention`` edge; a quote is a ``quote`` edge to the quoted post's author; a boost is a ``boost``
-edge to the boosted post's author. Edges from an author to themself are left out.
+``reply`` edge to the author of the post it answers; every other account it mentions gets a
+``mention`` edge; a direct message is a ``dm`` edge to each recipient (and to the author of the
+message it answers), and nothing else: a message that answers one is still one message; a quote
+is a ``quote`` edge to the quoted post's author; a boost is a ``boost`` edge to the boosted
+post's author. Edges from an author to themself are left out.
 """
 
 from __future__ import annotations
@@ -26,11 +27,14 @@ def edges_of(post: Post) -> list[Interaction]:
         add("boost", post.boost_of_author, post.boost_of_id)
         return edges
     replied = post.reply_to_author
-    add("reply", replied, post.platform_id)
     if post.kind == "dm":
-        for target in post.recipients or post.mentions:
+        targets = {ref.platform_id: ref for ref in post.recipients or post.mentions}
+        if replied is not None:
+            targets.setdefault(replied.platform_id, replied)
+        for target in targets.values():
             add("dm", target, post.platform_id)
     else:
+        add("reply", replied, post.platform_id)
         skip = replied.platform_id if replied else ""
         seen = {skip}
         for target in post.mentions:

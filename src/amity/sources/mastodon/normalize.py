@@ -8,11 +8,11 @@ with millions of them, so it uses ``str`` methods and small caches rather than p
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from amity.model import AccountRef, Interaction, InteractionKind, Post, Visibility
+from amity.model import AccountRef, Interaction, Post, Visibility
+from amity.sources.edges import edges_of
 from amity.sources.html import PostHtml, extract_links, html_to_text, read_post_html
 
 PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
@@ -200,7 +200,8 @@ class ActivityReader:
             reply_to_id=reply_to_id,
             reply_to_author=self.refs.author_of(reply_to_id),
             thread_key=conversation if isinstance(conversation, str) else None,
-            quote_of_id=_quote_of(note),
+            quote_of_id=(quoted := _quote_of(note)),
+            quote_of_author=self.refs.author_of(quoted),
             links=markup.links,
             hashtags=hashtags,
             mentions=mentions,
@@ -234,38 +235,14 @@ class ActivityReader:
 
     def interactions(self, post: Post) -> list[Interaction]:
         """Return the edges from the owner to other accounts that ``post`` makes."""
-        at = post.created_at
-        if post.kind == "boost":
-            return self._edges("boost", (post.boost_of_author,), post.boost_of_id, at)
-        replied = post.reply_to_author
-        if replied is None and not post.mentions and post.quote_of_id is None:
+        if (
+            post.kind != "boost"
+            and post.reply_to_author is None
+            and not post.mentions
+            and post.quote_of_id is None
+        ):
             return []
-        edges = self._edges("reply", (replied,), post.platform_id, at)
-        if post.kind == "dm":
-            edges += self._edges("dm", post.mentions, post.platform_id, at)
-        else:
-            skip = replied.platform_id if replied else ""
-            others = [ref for ref in post.mentions if ref.platform_id != skip]
-            edges += self._edges("mention", others, post.platform_id, at)
-        if post.quote_of_id is not None:
-            quoted = self.refs.author_of(post.quote_of_id)
-            edges += self._edges("quote", (quoted,), post.platform_id, at)
-        return edges
-
-    def _edges(
-        self,
-        kind: InteractionKind,
-        targets: Iterable[AccountRef | None],
-        post_id: str | None,
-        at: datetime,
-    ) -> list[Interaction]:
-        """Return one edge per target, leaving out unknown targets and the owner themself."""
-        owner = self.owner
-        return [
-            Interaction("mastodon", kind, owner, target, post_id, at)
-            for target in targets
-            if target is not None and target.platform_id != owner.platform_id
-        ]
+        return edges_of(post)
 
     def _others(self, refs: tuple[AccountRef, ...]) -> tuple[AccountRef, ...]:
         return tuple(ref for ref in refs if ref.platform_id != self.owner.platform_id)

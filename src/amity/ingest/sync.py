@@ -50,6 +50,7 @@ class SyncReport:
     new_posts: int = 0
     items: int = 0
     streams: dict[str, str] = field(default_factory=dict)
+    stream_seconds: dict[str, float] = field(default_factory=dict)
     threads_fetched: int = 0
     threads_waiting: int = 0
     problems: list[Problem] = field(default_factory=list)
@@ -64,6 +65,9 @@ class SyncReport:
             "new_posts": self.new_posts,
             "items": self.items,
             "streams": dict(self.streams),
+            "stream_seconds": {
+                name: round(value, 3) for name, value in self.stream_seconds.items()
+            },
             "threads_fetched": self.threads_fetched,
             "threads_waiting": self.threads_waiting,
             "problems": [problem.as_dict() for problem in self.problems],
@@ -93,6 +97,7 @@ def sync_account(
         )
     page_writer = _PageWriter(connection_id, run_id, owner.platform, owner.platform_id, report)
     for stream in source.streams():
+        began = clock()
         with engine.connect() as connection:
             state = linked.get_stream_state(connection, connection_id, stream.name)
         read = 0
@@ -115,9 +120,13 @@ def sync_account(
         except NotFound as missing:
             report.streams[stream.name] = f"skipped: {missing.message}"
             continue
+        finally:
+            report.stream_seconds[stream.name] = clock() - began
         report.streams[stream.name] = f"{read} new"
         report.items += read
+    began = clock()
     _follow_up(engine, connection_id, source, page_writer, thread_budget, progress)
+    report.stream_seconds["threads"] = clock() - began
     with engine.begin() as connection:
         report.threads_waiting = linked.count_queued(connection, connection_id)
         if page_writer.wrote_posts:

@@ -6,6 +6,7 @@ demo world, how the circles, drift and rising flags agree with its ground truth.
 
     python bench/people_evaluate.py                  # CollegeMsg and demo seeds 7, 23, 29, 31, 37
     python bench/people_evaluate.py --seeds 7 --events path/to/list.txt
+    python bench/people_evaluate.py --archives-only  # the demo worlds without their servers' side
 """
 
 from __future__ import annotations
@@ -89,6 +90,11 @@ def main() -> None:
     parser.add_argument("--events", type=Path, default=COLLEGE_MSG)
     parser.add_argument("--seeds", type=int, nargs="*", default=[7, 23, 29, 31, 37])
     parser.add_argument("--posts", type=int, default=5000)
+    parser.add_argument(
+        "--archives-only",
+        action="store_true",
+        help="Read the demo worlds from their archives only, without syncing their servers.",
+    )
     args = parser.parse_args()
     events = read_events(args.events)
     daily = daily_windows(events)
@@ -97,7 +103,9 @@ def main() -> None:
     rows, months = [], []
     for seed in args.seeds:
         with tempfile.TemporaryDirectory() as folder:
-            world = build_demo_people(Path(folder), posts=args.posts, seed=seed)
+            world = build_demo_people(
+                Path(folder), posts=args.posts, seed=seed, synced=not args.archives_only
+            )
         windows = daily_windows(world.events)
         result = evaluate(world.events, sources=[world.user], windows=windows)
         print(table(f"demo world seed {seed}, the user, daily windows", result), end="\n\n")

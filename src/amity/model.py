@@ -37,6 +37,9 @@ INTERACTION_KINDS: tuple[InteractionKind, ...] = (
 )
 KEEP_AWAY_KINDS: tuple[InteractionKind, ...] = ("block", "mute")
 """Edges that say the actor wants no contact with the target."""
+GRAPH_KINDS: tuple[InteractionKind, ...] = ("follow", "block", "mute")
+"""Edges of the follow graph: standing relations, not moments of contact. A follow dated years
+back says who follows whom, not that two people were in touch that day."""
 
 
 AccountKey = tuple[Platform, str]

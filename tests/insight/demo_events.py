@@ -19,6 +19,7 @@ from sqlalchemy import Engine, text
 from amity import demo
 from amity.config import load_settings
 from amity.demo.truth import owners_of_accounts
+from amity.desk.demo import run_demo
 from amity.desk.people import history_events
 from amity.ingest import import_archives
 from amity.insight.events import Events, relabel
@@ -49,12 +50,22 @@ class DemoPeople:
         return {p["key"] for p in self.truth["people"] if p[where]}
 
 
-def build_demo_people(folder: Path, *, posts: int, seed: int) -> DemoPeople:
-    """Generate a demo world under ``folder``, import it, and read it back as events."""
-    world = demo.generate(folder / "world", posts=posts, seed=seed)
-    engine = open_store(load_settings(folder / "workspace", environ={}), create=True)
+def build_demo_people(
+    folder: Path, *, posts: int, seed: int, synced: bool = False
+) -> DemoPeople:
+    """Generate a demo world under ``folder``, import it, and read it back as events.
+
+    With ``synced``, the demo's accounts are also connected and synced from its servers, as
+    ``amity demo`` does: the history then holds what others did to the user too.
+    """
+    settings = load_settings(folder / "workspace", environ={})
+    engine = open_store(settings, create=True)
     try:
-        import_archives(engine, list(world.archives), parallel=False, clock=lambda: 1.7e9)
+        if synced:
+            world = run_demo(settings, engine, posts=posts, seed=seed).world
+        else:
+            world = demo.generate(folder / "world", posts=posts, seed=seed)
+            import_archives(engine, list(world.archives), parallel=False, clock=lambda: 1.7e9)
         truth: dict[str, Any] = orjson.loads(world.ground_truth.read_bytes())
         return DemoPeople(read_people_events(engine, truth), truth)
     finally:

@@ -70,11 +70,11 @@ def tie_changes(
     layer_now = _layer_now(ties, circles)
     per_month = np.log(2.0) / ties.weights.half_life_days * MONTH_DAYS
     layer_then = _layer_of(ties.ego, pairs.peak_weight[rows] * per_month, circles.breaks)
-    last = pairs.last[rows]
-    silence = (_per_ego(ties, last, np.maximum)[ties.ego] - last) / DAY
+    last = pairs.last_talk[rows]
+    silence = (_per_ego(ties, pairs.last[rows], np.maximum)[ties.ego] - last) / DAY
     usual, longest = usual_gaps(pairs, rows), pairs.longest_gap[rows]
     history = (pairs.contacts[rows] >= rules.min_contacts) & (
-        (last - pairs.first[rows]) >= rules.min_weeks * 7 * DAY
+        (last - pairs.first_talk[rows]) >= rules.min_weeks * 7 * DAY
     )
     with np.errstate(invalid="ignore"):
         quiet = (silence > rules.silence_ratio * usual) & (silence > longest)
@@ -97,7 +97,7 @@ def usual_gaps(pairs: PairColumns, rows: NDArray[np.int64]) -> NDArray[np.float6
     median gap; its mean gap (the span over the gaps) keeps a month of quiet from looking like
     eight usual gaps.
     """
-    span = (pairs.last[rows] - pairs.first[rows]) / DAY
+    span = (pairs.last_talk[rows] - pairs.first_talk[rows]) / DAY
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(pairs.contacts[rows] > 1, span / (pairs.contacts[rows] - 1), np.nan)
     return np.fmax(pairs.usual_gap[rows], mean)
@@ -195,7 +195,7 @@ def drifting_of(ties: TieTable, changes: TieChanges, ego: int) -> list[Drift]:
             longest_gap_days=float(pairs.longest_gap[pair]),
             contacts=int(pairs.contacts[pair]),
             first_at=int(pairs.first[pair]),
-            last_at=int(pairs.last[pair]),
+            last_at=int(pairs.last_talk[pair]),
         )
         for row, pair in zip(rows.tolist(), ties.pair[rows].tolist(), strict=True)
     ]

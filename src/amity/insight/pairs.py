@@ -14,9 +14,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from amity.insight.events import KIND_CODES, Events
+from amity.model import InteractionKind
 
 DAY = 86_400
 KINDS = len(KIND_CODES)
+TALK_KINDS: tuple[InteractionKind, ...] = ("reply", "mention", "quote", "dm")
+"""The kinds that are being in touch: something said to someone. Contact days, the gaps between
+them, and a tie's first and last contact count these only: a like, a boost or a follow is a
+nod, and a friend who drifted away may still like a post now and then."""
+_TALK_CODES = np.array([KIND_CODES[kind] for kind in TALK_KINDS], np.int8)
 PEAK_WINDOW_DAYS = 365
 """A pair's peak closeness is looked for in the year before its last contact."""
 _GAP_BITS = 24
@@ -45,7 +51,9 @@ class PairColumns:
     two-way sum reached, decayed to each moment, in the year before the last contact;
     ``decayed_events`` counts events both ways, decayed but not weighted. ``last_from_*`` is
     the time of that side's latest interaction (-1: none). ``recent_kinds`` counts both ways by
-    kind in the recent window. Gaps are between contact days, in days (NaN: fewer than two).
+    kind in the recent window. Contact days are days with talk (``TALK_KINDS``) either way;
+    ``first_talk``/``last_talk`` are its first and last moments (-1: none); gaps are between
+    contact days, in days (NaN: fewer than two).
     """
 
     low: NDArray[np.int32]
@@ -67,6 +75,8 @@ class PairColumns:
     turns_weight: Floats
     contacts: Ints
     recent_contacts: Ints
+    first_talk: Ints
+    last_talk: Ints
     usual_gap: Floats
     longest_gap: Floats
 
@@ -110,7 +120,8 @@ def pair_columns(events: Events, *, now: int, settings: PairSettings) -> PairCol
     last = by.time[by.ends]
     recent = by.time >= now - settings.recent_days * DAY
     opens, turn = _conversations(by, settings.conversation_gap_hours)
-    new_day = _contact_days(by)
+    talk = np.isin(by.kind, _TALK_CODES)
+    new_day = _contact_days(by, talk)
     usual, longest = _gaps(by.group[new_day], by.time[new_day] // DAY, by.starts.size)
     weight_low = by.total(weighted * decay * forward)
     sent_low = by.count(by.forward)
@@ -136,6 +147,8 @@ def pair_columns(events: Events, *, now: int, settings: PairSettings) -> PairCol
         turns_weight=by.total(turn * weighted * decay),
         contacts=by.count(new_day),
         recent_contacts=by.count(new_day & recent),
+        first_talk=_first_where(by, talk),
+        last_talk=_last_where(by, talk),
         usual_gap=usual,
         longest_gap=longest,
     )
@@ -178,10 +191,14 @@ def _conversations(by: _Sorted, gap_hours: float) -> tuple[NDArray[np.bool_], ND
     return opens, turn
 
 
-def _contact_days(by: _Sorted) -> NDArray[np.bool_]:
-    """Mark each pair's first event on each day (UTC): a day with contact."""
-    days = by.time // DAY
-    return np.asarray(_fresh(by) | (days != np.roll(days, 1)), np.bool_)
+def _contact_days(by: _Sorted, talk: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """Mark each pair's first talk on each day (UTC): a day with contact."""
+    index = np.flatnonzero(talk)
+    group, days = by.group[index], by.time[index] // DAY
+    first = np.r_[index.size > 0, (group[1:] != group[:-1]) | (days[1:] != days[:-1])]
+    marked = np.zeros(by.time.size, np.bool_)
+    marked[index[first[: index.size]]] = True
+    return marked
 
 
 def _fresh(by: _Sorted) -> NDArray[np.bool_]:
@@ -216,6 +233,15 @@ def _last_where(by: _Sorted, mask: NDArray[np.bool_]) -> Ints:
     index = np.where(mask, np.arange(by.time.size), -1)
     latest = np.maximum.reduceat(index, by.starts)
     return np.where(latest >= 0, by.time[np.maximum(latest, 0)], -1)
+
+
+def _first_where(by: _Sorted, mask: NDArray[np.bool_]) -> Ints:
+    """Return the time of each pair's first event where ``mask`` holds (-1: none)."""
+    if by.time.size == 0:
+        return np.zeros(0, np.int64)
+    index = np.where(mask, np.arange(by.time.size), by.time.size)
+    earliest = np.minimum.reduceat(index, by.starts)
+    return np.where(earliest < by.time.size, by.time[np.minimum(earliest, by.time.size - 1)], -1)
 
 
 def _gaps(group: Ints, day: Ints, pairs: int) -> tuple[Floats, Floats]:

@@ -2,7 +2,8 @@
 
 Each interaction between two known people becomes one row: who acted (person id), towards whom
 (person id), when (Unix seconds), what kind (an index into ``model.INTERACTION_KINDS``) and in
-which thread (its id, or -1); blocks and mutes are not conversation and are left out. People,
+which thread (its id, or -1); the follow graph (follows, blocks, mutes) is not contact and is
+left out (``store.follows`` reads it). People,
 not accounts: where the user linked one person's accounts, their history is one. Rows stream
 from the database in partitions into NumPy arrays, so a million interactions never exist as a
 million Python rows at once.
@@ -17,7 +18,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, Select, case, func, select
 
-from amity.model import INTERACTION_KINDS, KEEP_AWAY_KINDS
+from amity.model import GRAPH_KINDS, INTERACTION_KINDS
 from amity.store.columns import read_integer_rows
 from amity.store.schema import accounts, interactions, posts
 
@@ -69,7 +70,7 @@ def _history_query() -> Select[Any]:
             actor.c.person_id.is_not(None),
             target.c.person_id.is_not(None),
             actor.c.person_id != target.c.person_id,
-            interactions.c.kind.not_in(KEEP_AWAY_KINDS),
+            interactions.c.kind.not_in(GRAPH_KINDS),
         )
         .order_by(interactions.c.occurred_at, interactions.c.id)
     )

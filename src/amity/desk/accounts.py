@@ -132,7 +132,10 @@ class Disconnected:
 
 
 class Network:
-    """How this workspace reaches servers: over the network, or the demo world's, in process."""
+    """How this workspace reaches servers: over the network, or the demo world's, in process.
+
+    ``transport`` replaces httpx's own for the network (a proxy, or faults in tests).
+    """
 
     def __init__(
         self,
@@ -140,10 +143,12 @@ class Network:
         *,
         policy: Callable[[], RetryPolicy] | None = None,
         on_wait: Callable[[Wait], None] | None = None,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.settings = settings
         self._policy = policy
         self._on_wait = on_wait
+        self._transport = transport
         self._demo: DemoServers | None = None
 
     def policy(self) -> RetryPolicy:
@@ -160,8 +165,8 @@ class Network:
         return requests.Session()
 
     def httpx_transport(self, transport: str) -> httpx.BaseTransport | None:
-        """Return the httpx transport for the atproto SDK (None: the network)."""
-        return self.demo().httpx_transport() if transport == DEMO else None
+        """Return the httpx transport for the atproto SDK (None: httpx's own, the network)."""
+        return self.demo().httpx_transport() if transport == DEMO else self._transport
 
     def demo(self) -> DemoServers:
         """Return the demo world's servers (the world under the workspace's demo-world/)."""

@@ -3,8 +3,9 @@
 Generates (once, cached under bench/out/) a demo world whose Mastodon instance holds about
 100,000 notifications for her (``--posts 40000``), connects her Mastodon and Bluesky accounts
 in a fresh workspace through the real sign-in flows, then runs the real ``amity sync`` command
-in a child process, per account: the first sync (items a second, peak memory), then again with
-nothing new. The demo servers answer in the same process as the sync (there is no network):
+in a child process, per account: the first sync (items a second, peak memory, the store's size),
+then again with nothing new (``--threads 0``: the threads the first sync left queued wait, as they
+would for a sync that finds nothing new). The demo servers answer in the same process as the sync (there is no network):
 the time and memory measured include them, and there are no network round trips.
 
     python bench/sync_throughput.py                 # 40,000 posts: ~105,000 notifications
@@ -82,9 +83,9 @@ def in_process_noop(workspace: Path, account: str) -> float:
     settings = load_settings(workspace, environ={})
     engine = open_store(settings)
     network = accounts.Network(settings)
-    accounts.sync(engine, network, account)  # warm: imports, the servers' caches
+    accounts.sync(engine, network, account, thread_budget=0)  # warm: imports, the servers' caches
     started = time.perf_counter()
-    accounts.sync(engine, network, account)
+    accounts.sync(engine, network, account, thread_budget=0)
     seconds = time.perf_counter() - started
     engine.dispose()
     return seconds
@@ -102,7 +103,8 @@ def main() -> None:
     rows = []
     for name in names:
         first = sync(workspace, name, args.threads)
-        again = sync(workspace, name, args.threads)
+        size = sum(path.stat().st_size for path in workspace.glob("amity.db*"))
+        again = sync(workspace, name, 0)
         noop = in_process_noop(workspace, name)
         streams: dict[str, float] = first["stream_seconds"]  # type: ignore[assignment]
         notices = int(str(first["streams"]["notifications"]).split()[0])  # type: ignore[index]
@@ -116,6 +118,8 @@ def main() -> None:
                 "threads": first["threads_fetched"],
                 "thread_seconds": round(streams["threads"], 1),
                 "peak_rss_mb": first["peak_rss_mb"],
+                "store_mb": round(size / 2**20),
+                "threads_waiting": first["threads_waiting"],
                 "again_seconds": round(float(again["seconds"]), 2),  # type: ignore[arg-type]
                 "noop_in_process_seconds": round(noop, 3),
                 "new": first["new"],
@@ -125,14 +129,14 @@ def main() -> None:
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"\nmachine: {machine}\n")
     print("| account | first sync s | items | notifications | notifications/s | threads (s) |"
-          " peak RSS MB | again, CLI s | nothing new, in process s |")  # fmt: skip
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+          " peak RSS MB | store MB | nothing new, CLI s | nothing new, in process s |")  # fmt: skip
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         rate = r["notifications"] / max(r["notification_seconds"], 1e-9)  # type: ignore[operator]
         print(
             f"| {r['account']} | {r['first_seconds']} | {r['items']:,} | {r['notifications']:,} |"
             f" {rate:,.0f} | {r['threads']} ({r['thread_seconds']}) | {r['peak_rss_mb']} |"
-            f" {r['again_seconds']} | {r['noop_in_process_seconds']} |"
+            f" {r['store_mb']} | {r['again_seconds']} | {r['noop_in_process_seconds']} |"
         )
     (OUT / "sync_throughput.json").write_text(json.dumps(rows, indent=2))
 

@@ -265,6 +265,7 @@ sync_queue = Table(
     Column("kind", String(16), primary_key=True),
     Column("item", String(512), primary_key=True),
     Column("at", BigInteger, nullable=False),
+    Index("ix_sync_queue_connection_id_kind_at", "connection_id", "kind", "at"),
 )
 """Follow-up work a sync found and has not done yet: threads whose context to fetch. ``at`` is
 when the post it is about was written: the newest work is done first."""

@@ -103,7 +103,7 @@ class ViewReader:
                 created_at,
                 author.ref,
                 subject or uri,
-                raw=json_safe(dict(view)),
+                raw=json_safe({**view, "author": {"did": author.platform_id}}),
             )
         )
         return records

@@ -75,6 +75,9 @@ def upgrade() -> None:
         ),
     ):
         _connection_table(name, columns)
+    op.create_index(
+        "ix_sync_queue_connection_id_kind_at", "sync_queue", ["connection_id", "kind", "at"]
+    )
     op.create_table(
         "notifications",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -142,6 +145,7 @@ def _connection_table(name: str, key_columns: tuple[sa.Column[str], ...]) -> Non
 
 def downgrade() -> None:
     op.drop_index("ix_notifications_account_id_created_at", table_name="notifications")
+    op.drop_index("ix_sync_queue_connection_id_kind_at", table_name="sync_queue")
     for name in ("notifications", "api_ids", "sync_queue", "sync_state", "connections"):
         op.drop_table(name)
     # In place (SQLite 3.35+ drops columns itself): rebuilding the accounts table, as batch

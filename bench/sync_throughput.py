@@ -5,8 +5,8 @@ Generates (once, cached under bench/out/) a demo world whose Mastodon instance h
 in a fresh workspace through the real sign-in flows, then runs the real ``amity sync`` command
 in a child process, per account: the first sync (items a second, peak memory, the store's size),
 then again with nothing new (``--threads 0``: the threads the first sync left queued wait, as they
-would for a sync that finds nothing new). The demo servers answer in the same process as the sync (there is no network):
-the time and memory measured include them, and there are no network round trips.
+would for a sync that finds nothing new). The demo servers answer in the same process as the sync
+(there is no network): the time and memory measured include them, and there are no round trips.
 
     python bench/sync_throughput.py                 # 40,000 posts: ~105,000 notifications
     python bench/sync_throughput.py --posts 5000 --threads 300

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+import time
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Table, func, select
 
+from amity.config import load_settings
+from amity.sources.retry import RetryPolicy, Wait
+from amity.store import open_store
 from amity.store.schema import metadata
 
 
@@ -69,3 +76,55 @@ def read_js_array(path: Path) -> list[Any]:
     """Load a small X archive file (``window.YTD.x.part0 = [...]``) with the standard library."""
     text = path.read_text(encoding="utf-8")
     return list(json.loads(text[text.index("=") + 1 :]))
+
+
+def run_amity(
+    *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real command in a child process, as a user would; never with a traceback."""
+    done = subprocess.run(
+        [sys.executable, "-m", "amity", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+    )
+    assert "Traceback" not in done.stdout + done.stderr, done.stderr
+    return done
+
+
+def count_rows(workspace: Path, tables: Sequence[Table]) -> dict[str, int]:
+    """Count the rows of ``tables`` in a workspace's store."""
+    engine = open_store(load_settings(workspace, environ={}))
+    with engine.connect() as connection:
+        found = {
+            table.name: int(
+                connection.execute(select(func.count()).select_from(table)).scalar_one()
+            )
+            for table in tables
+        }
+    engine.dispose()
+    return found
+
+
+class FakeClock:
+    """A clock that sleeping moves forward, so waits are checked without waiting."""
+
+    def __init__(self) -> None:
+        self.now = time.time()
+        self.sleeps: list[float] = []
+        self.waits: list[Wait] = []
+
+    def sleep(self, seconds: float) -> None:
+        """Move the clock forward instead of sleeping."""
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+    def clock(self) -> float:
+        """Return the clock's time."""
+        return self.now
+
+    def policy(self) -> RetryPolicy:
+        """Return a retry policy that runs on this clock."""
+        return RetryPolicy(sleep=self.sleep, clock=self.clock, on_wait=self.waits.append)

@@ -17,13 +17,14 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from amity.config import load_settings
 from amity.ingest.sync import RECEIVED_KINDS
 from amity.store import open_store
 from amity.store.schema import interactions, notifications, posts
 from tests.bluesky_network.fixture import Account, BlueskyNetwork, Scenario
+from tests.ingest.helpers import count_rows, run_amity
 
 REASON_KIND = {
     "reply": "reply",
@@ -36,17 +37,8 @@ REASON_KIND = {
 
 
 def amity(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Any:
-    """Run the real command in a child process, as a user would; never a traceback."""
-    done = subprocess.run(
-        [sys.executable, "-m", "amity", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-    assert "Traceback" not in done.stdout + done.stderr, done.stderr
-    return done
+    """Run the real command; never a traceback."""
+    return run_amity(*args, stdin=stdin, env=env)
 
 
 def connect(network: BlueskyNetwork, user: Account, workspace: Path) -> None:
@@ -73,16 +65,7 @@ def sync(workspace: Path, *args: str) -> dict[str, Any]:
 
 
 def counts(workspace: Path) -> dict[str, int]:
-    engine = open_store(load_settings(workspace, environ={}))
-    with engine.connect() as connection:
-        found = {
-            table.name: int(
-                connection.execute(select(func.count()).select_from(table)).scalar_one()
-            )
-            for table in (posts, interactions, notifications)
-        }
-    engine.dispose()
-    return found
+    return count_rows(workspace, (posts, interactions, notifications))
 
 
 def stored_post_ids(workspace: Path) -> set[str]:

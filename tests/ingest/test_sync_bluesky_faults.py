@@ -8,7 +8,6 @@ clock.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -21,9 +20,9 @@ from atproto_client.client.methods_mixin.time import TimeMethodsMixin
 from amity.config import load_settings
 from amity.desk import accounts
 from amity.errors import CredentialsRejected, ServerUnreachable
-from amity.sources.retry import RetryPolicy, Wait
 from amity.store import open_store
 from tests.bluesky_network.fixture import BlueskyNetwork
+from tests.ingest.helpers import FakeClock
 
 HTML_502 = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
 
@@ -52,22 +51,6 @@ class Faults(httpx.BaseTransport):
                 self.injected.append(fault.method)
                 return fault.answer(request)
         return self.inner.handle_request(request)
-
-
-class FakeClock:
-    """A clock that sleeping moves forward."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-        self.sleeps: list[float] = []
-        self.waits: list[Wait] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def policy(self) -> RetryPolicy:
-        return RetryPolicy(sleep=self.sleep, clock=lambda: self.now, on_wait=self.waits.append)
 
 
 def dropped(request: httpx.Request) -> httpx.Response:

@@ -20,15 +20,15 @@ from typing import Any
 
 import orjson
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
-from amity.config import Settings, load_settings
+from amity.config import Settings
 from amity.desk import accounts as desk
 from amity.errors import CredentialsRejected, ServerFailed, ServerUnreachable
 from amity.ingest.sync import RECEIVED_KINDS
-from amity.sources.retry import RetryPolicy, Wait
 from amity.store import open_store
 from amity.store.schema import interactions, notifications, posts
+from tests.ingest.helpers import FakeClock, count_rows, run_amity
 from tests.mastodon_replay import MastodonReplay
 from tests.mastodon_replay.cassettes import load_cassette
 
@@ -45,16 +45,8 @@ STATUSES = f"/api/v1/accounts/{ME}/statuses"
 
 
 def amity(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real command in a child process, as a user would; never a traceback."""
-    done = subprocess.run(
-        [sys.executable, "-m", "amity", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert "Traceback" not in done.stdout + done.stderr, done.stderr
-    return done
+    """Run the real command; never a traceback."""
+    return run_amity(*args, stdin=stdin)
 
 
 @pytest.fixture
@@ -77,16 +69,7 @@ def connect(server: MastodonReplay, workspace: Path) -> None:
 
 
 def counts(workspace: Path) -> dict[str, int]:
-    engine = open_store(load_settings(workspace, environ={}))
-    with engine.connect() as connection:
-        found = {
-            table.name: int(
-                connection.execute(select(func.count()).select_from(table)).scalar_one()
-            )
-            for table in (posts, interactions, notifications)
-        }
-    engine.dispose()
-    return found
+    return count_rows(workspace, (posts, interactions, notifications))
 
 
 def recorded_own_statuses() -> list[dict[str, Any]]:
@@ -235,25 +218,6 @@ def test_killed_mid_sync_the_next_sync_finishes_with_exact_counts(
 
 
 # -- faults, on a fake clock ------------------------------------------------------------------
-
-
-class FakeClock:
-    """A clock that sleeping moves forward, so waits are checked without waiting."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-        self.sleeps: list[float] = []
-        self.waits: list[Wait] = []
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-    def clock(self) -> float:
-        return self.now
-
-    def policy(self) -> RetryPolicy:
-        return RetryPolicy(sleep=self.sleep, clock=self.clock, on_wait=self.waits.append)
 
 
 @pytest.fixture

@@ -50,9 +50,7 @@ class DemoPeople:
         return {p["key"] for p in self.truth["people"] if p[where]}
 
 
-def build_demo_people(
-    folder: Path, *, posts: int, seed: int, synced: bool = False
-) -> DemoPeople:
+def build_demo_people(folder: Path, *, posts: int, seed: int, synced: bool = False) -> DemoPeople:
     """Generate a demo world under ``folder``, import it, and read it back as events.
 
     With ``synced``, the demo's accounts are also connected and synced from its servers, as

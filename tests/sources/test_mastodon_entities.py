@@ -12,8 +12,8 @@ from tests.mastodon_replay.cassettes import load_cassette
 
 from amity.model import Account, Interaction, Post
 from amity.model import Notification as Notice
+from amity.sources.items import ItemError
 from amity.sources.mastodon.entities import EntityReader, read_account
-from amity.sources.mastodon.normalize import ItemError
 
 INSTANCE = "http://localhost:3000"
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, Table, select
 
 from amity.errors import NotFound
 from amity.ingest.rows import RowBuilder
@@ -198,9 +198,10 @@ class _PageWriter:
             and record.target is not None
             and record.target.platform_id == self.owner_id
         ]
-        known = _stored_keys(connection, self.platform, [edge.key for edge in received])
+        keys = [edge.key for edge in received]
+        known = _stored(connection, interactions, "key", self.platform, keys)
         post_ids = [record.platform_id for record in content.records if isinstance(record, Post)]
-        stored_posts = _stored_posts(connection, self.platform, post_ids)
+        stored_posts = _stored(connection, posts, "platform_id", self.platform, post_ids)
         builder = RowBuilder()
         for record in content.records:
             builder.add(record)
@@ -233,24 +234,15 @@ def record_own_account(connection: Connection, account: Account, *, now: int) ->
     return writer.account_id(account.platform, account.platform_id)
 
 
-def _stored_keys(connection: Connection, platform: str, keys: Sequence[str]) -> set[str]:
+def _stored(
+    connection: Connection, table: Table, key: str, platform: str, values: Sequence[str]
+) -> set[str]:
+    """Return which of ``values`` the table already holds in its column ``key``."""
+    column = table.c[key]
     found: set[str] = set()
-    for start in range(0, len(keys), 400):
-        chunk = list(dict.fromkeys(keys[start : start + 400]))
-        query = select(interactions.c.key).where(
-            interactions.c.platform == platform, interactions.c.key.in_(chunk)
-        )
-        found.update(connection.execute(query).scalars())
-    return found
-
-
-def _stored_posts(connection: Connection, platform: str, ids: Sequence[str]) -> set[str]:
-    found: set[str] = set()
-    for start in range(0, len(ids), 400):
-        chunk = list(dict.fromkeys(ids[start : start + 400]))
-        query = select(posts.c.platform_id).where(
-            posts.c.platform == platform, posts.c.platform_id.in_(chunk)
-        )
+    for start in range(0, len(values), 400):
+        chunk = list(dict.fromkeys(values[start : start + 400]))
+        query = select(column).where(table.c.platform == platform, column.in_(chunk))
         found.update(connection.execute(query).scalars())
     return found
 

@@ -18,10 +18,32 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from amity.model import Account, ApiId, FollowUp, Record
+from amity.model import Account, ApiId, FollowUp, Problem, Record
+from amity.sources.items import ItemError
 
 T = TypeVar("T")
 State = dict[str, Any]
+
+
+Reader = Callable[[T], tuple[list[Record], list[FollowUp]]]
+"""Read one item of a page: its records and the follow-up work it found."""
+
+
+def read_each(
+    items: Sequence[T], read: Reader[T], problem: Callable[[T, ItemError], Problem]
+) -> tuple[list[Record], list[FollowUp]]:
+    """Read every item of a page; a bad one becomes a Problem and the others are read."""
+    records: list[Record] = []
+    follow_ups: list[FollowUp] = []
+    for item in items:
+        try:
+            found, more = read(item)
+        except ItemError as error:
+            records.append(problem(item, error))
+            continue
+        records += found
+        follow_ups += more
+    return records, follow_ups
 
 
 @dataclass(frozen=True, slots=True)

@@ -237,15 +237,20 @@ instance or the Bluesky PDS; ``transport`` is ``network``, or ``demo`` for the d
 servers, answered in process. Credentials are never here: they live in the workspace's
 ``secrets/`` folder (or an environment variable)."""
 
-sync_state = Table(
-    "sync_state",
-    metadata,
-    Column(
+def _of_connection() -> Column[int]:
+    """Return the key column of a table that belongs to a connection (gone with it)."""
+    return Column(
         "connection_id",
         Integer,
         ForeignKey("connections.id", ondelete="CASCADE"),
         primary_key=True,
-    ),
+    )
+
+
+sync_state = Table(
+    "sync_state",
+    metadata,
+    _of_connection(),
     Column("stream", String(32), primary_key=True),
     Column("state", Text, nullable=False),
     Column("updated_at", BigInteger, nullable=False),
@@ -256,12 +261,7 @@ after it are written in the same transaction, so a sync stopped anywhere resumes
 sync_queue = Table(
     "sync_queue",
     metadata,
-    Column(
-        "connection_id",
-        Integer,
-        ForeignKey("connections.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _of_connection(),
     Column("kind", String(16), primary_key=True),
     Column("item", String(512), primary_key=True),
     Column("at", BigInteger, nullable=False),
@@ -273,12 +273,7 @@ when the post it is about was written: the newest work is done first."""
 api_ids = Table(
     "api_ids",
     metadata,
-    Column(
-        "connection_id",
-        Integer,
-        ForeignKey("connections.id", ondelete="CASCADE"),
-        primary_key=True,
-    ),
+    _of_connection(),
     Column("kind", String(8), primary_key=True),
     Column("api_id", String(128), primary_key=True),
     Column("platform_id", String(512), nullable=False),

@@ -38,11 +38,11 @@ from amity.sources.bluesky.normalize import (
     POST,
     PROFILE,
     REPOST,
-    ItemError,
     RecordReader,
     json_safe,
 )
 from amity.sources.container import Container, Readable
+from amity.sources.items import ItemError
 
 SUFFIX = ".car"
 

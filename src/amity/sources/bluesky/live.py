@@ -23,11 +23,11 @@ from amity.sources.bluesky.normalize import (
     LIKE,
     POST,
     REPOST,
-    ItemError,
     parse_time,
 )
 from amity.sources.bluesky.views import ViewReader
-from amity.sources.live import Content, Page, Stream, Unavailable, Walk, WalkStream
+from amity.sources.items import ItemError
+from amity.sources.live import Content, Page, Stream, Unavailable, Walk, WalkStream, read_each
 
 View = Mapping[str, Any]
 THREAD_REASONS = frozenset({"reply", "mention", "quote"})
@@ -128,18 +128,11 @@ class BlueskyLive:
     def _convert(
         self, label: str, read: Callable[[View], tuple[list[Record], list[FollowUp]]]
     ) -> Callable[[Sequence[View]], Content]:
+        def problem(item: View, error: ItemError) -> Problem:
+            return self.problem(label, str(item.get("uri") or item.get("did") or "?"), error)
+
         def convert(items: Sequence[View]) -> Content:
-            records: list[Record] = []
-            follow_ups: list[FollowUp] = []
-            for item in items:
-                try:
-                    found, more = read(item)
-                except ItemError as error:
-                    name = str(item.get("uri") or item.get("did") or "?")
-                    records.append(self.problem(label, name, error))
-                    continue
-                records += found
-                follow_ups += more
+            records, follow_ups = read_each(items, read, problem)
             return Content(records, tuple(follow_ups))
 
         return convert

@@ -19,6 +19,7 @@ import orjson
 
 from amity.model import AccountRef, Interaction, InteractionKind, Post
 from amity.sources.edges import edges_of
+from amity.sources.items import ItemError
 
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
@@ -28,14 +29,6 @@ PROFILE = "app.bsky.actor.profile"
 BLOCK = "app.bsky.graph.block"
 
 _FACET = "app.bsky.richtext.facet#"
-
-
-class ItemError(Exception):
-    """One record cannot be read; it becomes a Problem and the import carries on."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 def ref(did: str) -> AccountRef:

@@ -20,13 +20,13 @@ from amity.sources.bluesky.normalize import (
     LIKE,
     POST,
     REPOST,
-    ItemError,
     RecordReader,
     json_safe,
     parse_time,
     ref,
 )
 from amity.sources.edges import edges_of
+from amity.sources.items import ItemError
 
 View = Mapping[str, Any]
 CHAT = "bluesky-chat"

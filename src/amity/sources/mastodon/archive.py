@@ -25,11 +25,11 @@ from amity.errors import SourceError
 from amity.model import Account, Interaction, InteractionKind, Post, Problem, Record
 from amity.sources.container import Container
 from amity.sources.html import html_to_text
+from amity.sources.items import ItemError
 from amity.sources.jsonstream import JsonStream
 from amity.sources.mastodon.normalize import (
     SKIPPED,
     ActivityReader,
-    ItemError,
     as_list,
     as_uri,
     derive_actor,
@@ -153,7 +153,7 @@ class _ArchiveReader:
             try:
                 post = self._post_for(item)
             except ItemError as error:
-                yield Problem(where, _label(number, item), error.reason, error.hint)
+                yield Problem(where, _label(number, item), error.reason, error.hint or SKIPPED)
                 continue
             interactions = interactions_of(post)
             if interactions:

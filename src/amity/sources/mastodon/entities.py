@@ -31,7 +31,8 @@ from amity.model import (
 )
 from amity.sources.edges import edges_of
 from amity.sources.html import html_to_text, read_post_html
-from amity.sources.mastodon.normalize import ItemError, host_of, website_of, with_warning
+from amity.sources.items import ItemError
+from amity.sources.mastodon.normalize import host_of, website_of, with_warning
 
 Entity = Mapping[str, Any]
 STATUS, ACCOUNT = "status", "account"

@@ -14,10 +14,11 @@ from typing import Any
 
 from amity.errors import NotFound
 from amity.model import Account, FollowUp, Interaction, Problem, Record
-from amity.sources.live import Content, Walk, WalkStream, sortable_id
+from amity.sources.items import ItemError
+from amity.sources.live import Content, Walk, WalkStream, read_each, sortable_id
 from amity.sources.mastodon.client import MastodonClient
 from amity.sources.mastodon.entities import EntityReader, parse_api_time
-from amity.sources.mastodon.normalize import SKIPPED, ItemError
+from amity.sources.mastodon.normalize import SKIPPED
 
 Entity = Mapping[str, Any]
 Lookup = Callable[[set[tuple[str, str]]], Mapping[tuple[str, str], str]]
@@ -139,16 +140,9 @@ class MastodonLive:
             wanted = self.reader.wanted(items)
             if wanted:
                 self.reader.remember(self._lookup(wanted))
-            records: list[Record] = []
-            follow_ups: list[FollowUp] = []
-            for item in items:
-                try:
-                    found, more = read(item)
-                except ItemError as error:
-                    records.append(self._problem(label, item, error))
-                    continue
-                records += found
-                follow_ups += more
+            records, follow_ups = read_each(
+                items, read, lambda item, error: self._problem(label, item, error)
+            )
             return Content(records, tuple(follow_ups), self.reader.take_learnt())
 
         return convert

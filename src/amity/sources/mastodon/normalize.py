@@ -14,6 +14,7 @@ from typing import Any
 from amity.model import AccountRef, Interaction, Post, Visibility
 from amity.sources.edges import edges_of
 from amity.sources.html import PostHtml, extract_links, html_to_text, read_post_html
+from amity.sources.items import ItemError
 
 PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
 """The ways JSON-LD lets a server write the public audience."""
@@ -21,15 +22,6 @@ PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public",
 _QUOTE_KEYS = ("quoteUri", "_misskey_quote", "quoteUrl", "quote")
 _NO_HTML = PostHtml("", "", ())
 SKIPPED = "The rest of the archive was imported; only this item was skipped."
-
-
-class ItemError(Exception):
-    """One activity cannot be read; the archive reader reports it as a Problem and goes on."""
-
-    def __init__(self, reason: str, hint: str = SKIPPED) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.hint = hint
 
 
 # -- small values -------------------------------------------------------------------------------

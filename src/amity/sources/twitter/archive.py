@@ -14,12 +14,12 @@ from typing import Any
 from amity.errors import SourceError
 from amity.model import Account, Interaction, InteractionKind, Post, Problem, Record
 from amity.sources.container import Container
+from amity.sources.items import ItemError
 from amity.sources.jsonstream import iter_javascript_array
 from amity.sources.twitter import legacy
 from amity.sources.twitter.members import find_members, read_small_file, read_tweet_file
 from amity.sources.twitter.normalize import (
     AccountBook,
-    ItemError,
     TweetNormalizer,
     parse_optional_time,
     parse_time,

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING, Any
 from amity.errors import SourceError
 from amity.model import Account, AccountRef, Interaction, Post, Problem, Record
 from amity.sources.container import Container, Readable
+from amity.sources.items import ItemError
 from amity.sources.twitter.members import read_small_file, read_tweet_file
 from amity.sources.twitter.normalize import (
     AccountBook,
-    ItemError,
     TweetNormalizer,
     parse_optional_time,
     parse_status_url,

@@ -10,8 +10,9 @@ from typing import Any
 
 from amity.model import Problem, Record
 from amity.sources.container import Container
+from amity.sources.items import ItemError
 from amity.sources.jsonstream import iter_javascript_array, read_javascript_value
-from amity.sources.twitter.normalize import ItemError, TweetNormalizer
+from amity.sources.twitter.normalize import TweetNormalizer
 
 
 def find_members(container: Container, *stems: str) -> list[str]:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from amity.model import Account, AccountRef, Interaction, Post, Record
+from amity.sources.items import ItemError
 
 _MONTHS = {
     name: f"{number:02d}"
@@ -37,15 +38,6 @@ positions: a large share of the time per tweet. A test checks this order against
 _NO_ENTITIES: dict[str, Any] = {}
 _UNRESOLVED_ID = "-1"
 """X writes this id for a mentioned account it could no longer resolve."""
-
-
-class ItemError(ValueError):
-    """One item of a good file cannot be read; the caller reports it as a Problem and goes on."""
-
-    def __init__(self, reason: str, hint: str = "") -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.hint = hint
 
 
 def parse_time(value: Any) -> datetime:

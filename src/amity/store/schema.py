@@ -237,6 +237,7 @@ instance or the Bluesky PDS; ``transport`` is ``network``, or ``demo`` for the d
 servers, answered in process. Credentials are never here: they live in the workspace's
 ``secrets/`` folder (or an environment variable)."""
 
+
 def _of_connection() -> Column[int]:
     """Return the key column of a table that belongs to a connection (gone with it)."""
     return Column(

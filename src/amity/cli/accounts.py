@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import getpass
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -24,6 +24,7 @@ from amity.cli.common import (
     print_json,
     settings_for,
 )
+from amity.cli.people_tables import short_duration
 from amity.cli.text import shown
 from amity.config import Settings, require_workspace
 
@@ -162,8 +163,8 @@ def list_accounts(
     for status in statuses:
         state = _STATE_STYLE.get(status.state, "{}").format(status.state)
         table.add_row(
-            shown(status.name) + (" [dim](demo)[/]" if status.demo else ""),
-            state,
+            shown(status.name),
+            state + (" [dim]demo[/]" if status.demo else ""),
             _when(status.last_sync_at),
             f"{status.held.posts:,}",
             f"{status.held.received:,}",
@@ -338,9 +339,13 @@ def _connecting() -> RetryPolicy:
 
 
 def _when(moment: int | None) -> str:
+    """Say when, in a few characters: "never", "now", "5 h ago", "3 d ago"."""
     if moment is None:
         return "never"
-    return datetime.fromtimestamp(moment, UTC).strftime("%Y-%m-%d %H:%M")
+    days = (time.time() - moment) / 86_400
+    if days < 1 / 24:
+        return "now"
+    return f"{short_duration(days)} ago"
 
 
 def _read_line(prompt: str) -> str:

@@ -12,7 +12,7 @@ earlier posts), some quote (``app.bsky.embed.record`` and ``recordWithMedia``), 
 (blob links) or a link card. Record keys are TIDs of increasing times over two years; the other
 accounts are drawn, with a heavy head, from a pool a tenth the size of the repository.
 
-The file is written in one pass in bounded memory (``amity.sources.bluesky.export``): records are
+The file is written in one pass in bounded memory (``tests/sources/car_writer.py``): records are
 made collection by collection in key order, and the tree is built bottom-up as they go. The same
 seed gives the same file, byte for byte.
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import random
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -31,7 +32,10 @@ from typing import Any
 
 import libipld
 
-from amity.sources.bluesky.export import write_repository
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # for the CAR writer the tests use
+
+from tests.sources.car_writer import write_repository  # noqa: E402
 
 OUT = Path(__file__).parent / "out"
 START = int(datetime(2023, 6, 1, tzinfo=UTC).timestamp() * 1_000_000)

@@ -9,10 +9,12 @@ archives do not date them) are not in the history.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import orjson
 from sqlalchemy import Engine, text
 
@@ -22,7 +24,7 @@ from amity.demo.truth import owners_of_accounts
 from amity.desk.demo import run_demo
 from amity.desk.people import history_events
 from amity.ingest import import_archives
-from amity.insight.events import Events, relabel
+from amity.insight.events import Events
 from amity.store import open_store
 from amity.store.history import get_history
 
@@ -85,3 +87,28 @@ def read_people_events(engine: Engine, truth: dict[str, Any]) -> Events:
         elif (platform, platform_id) in person:
             mapping[person_id] = person[(platform, platform_id)]
     return relabel(history_events(history), mapping)
+
+
+def relabel(events: Events, mapping: Mapping[object, object]) -> Events:
+    """Return the events with labels replaced through ``mapping`` (accounts into people).
+
+    Labels the mapping does not name stay as they are; two labels mapped to one become one
+    node, and events between them (a person's own two accounts) are dropped.
+    """
+    labels = events.labels.astype(object)
+    merged = np.array([mapping.get(label, label) for label in labels.tolist()], dtype=object)
+    unique, inverse = np.unique(merged.astype(str), return_inverse=True)
+    first = np.zeros(unique.size, np.intp)
+    first[inverse[::-1]] = np.arange(labels.size)[::-1]
+    new_labels = np.asarray(merged[first].tolist())
+    source = inverse[events.source].astype(np.int32)
+    target = inverse[events.target].astype(np.int32)
+    keep = source != target
+    return Events(
+        source[keep],
+        target[keep],
+        events.time[keep],
+        events.kind[keep],
+        events.thread[keep],
+        new_labels,
+    )

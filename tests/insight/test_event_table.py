@@ -6,10 +6,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from tests.insight.demo_events import relabel
 
 from amity.errors import SourceError
 from amity.insight.eventfile import read_events
-from amity.insight.events import KIND_CODES, make_events, relabel
+from amity.insight.events import KIND_CODES, make_events
 
 
 def test_events_are_sorted_by_time_with_dense_ids_and_no_self_loops() -> None:

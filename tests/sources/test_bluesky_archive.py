@@ -7,7 +7,6 @@ Expected counts are computed independently, by walking the tree with libipld in 
 from __future__ import annotations
 
 import hashlib
-import zipfile
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
@@ -224,18 +223,6 @@ def test_a_file_that_is_not_a_car_raises(tmp_path: Path, content: bytes) -> None
 
 
 # -- detection ----------------------------------------------------------------------------------
-
-
-def test_detect_file_accepts_cars_and_refuses_zip_and_json(tmp_path: Path) -> None:
-    assert archive.detect_file(BNEWBOLD) and archive.detect_file(PAUL)
-    zipped = tmp_path / "export.zip"
-    with zipfile.ZipFile(zipped, "w") as zip_file:
-        zip_file.writestr("a.json", "{}")
-    json_file = tmp_path / "actor.json"
-    json_file.write_text('{"version": 1, "roots": []}')
-    assert not archive.detect_file(zipped)
-    assert not archive.detect_file(json_file)
-    assert not archive.detect_file(tmp_path / "missing.car")
 
 
 def test_detect_and_read_a_car_inside_a_folder(tmp_path: Path) -> None:

@@ -21,11 +21,11 @@ from typing import Any
 
 import libipld
 import pytest
+from tests.sources.car_writer import write_repository
 
 from amity.errors import SourceError
 from amity.model import Account, Interaction, Post, Problem, Record
 from amity.sources.bluesky import archive, car, mst
-from amity.sources.bluesky.export import write_repository
 from amity.sources.container import Container
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bluesky"

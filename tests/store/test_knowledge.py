@@ -83,13 +83,3 @@ def test_merging_carries_notes_and_tags_and_keeps_the_kept_persons_pin(engine: E
         assert [n.text for n in knowledge.list_notes(connection, person_id=kept)] == ["n"]
         assert knowledge.list_notes(connection, person_id=gone) == []
         assert knowledge.get_tags(connection) == {kept: ["x", "y"]}
-
-
-def test_a_note_can_be_deleted(engine: Engine) -> None:
-    import_archives(engine, [ANDRE])
-    with engine.begin() as connection:
-        person, _ = _two_people(connection)
-        note = knowledge.add_note(connection, person_id=person, kind="note", text="t", now=1)
-        assert knowledge.delete_note(connection, note_id=note)
-        assert not knowledge.delete_note(connection, note_id=note)
-        assert knowledge.list_notes(connection, person_id=person) == []

@@ -8,7 +8,6 @@ id it came with (an account id from the store, or a name from a file). Rows are 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -98,31 +97,6 @@ def make_events(
         columns = [column[order] for column in columns]
     sources, targets, labels = _dense(columns[0], columns[1])
     return Events(sources, targets, columns[2], columns[3], columns[4], labels)
-
-
-def relabel(events: Events, mapping: Mapping[object, object]) -> Events:
-    """Return the events with labels replaced through ``mapping`` (accounts into people).
-
-    Labels the mapping does not name stay as they are; two labels mapped to one become one
-    node, and events between them (a person's own two accounts) are dropped.
-    """
-    labels = events.labels.astype(object)
-    merged = np.array([mapping.get(label, label) for label in labels.tolist()], dtype=object)
-    unique, inverse = np.unique(merged.astype(str), return_inverse=True)
-    first = np.zeros(unique.size, np.intp)
-    first[inverse[::-1]] = np.arange(labels.size)[::-1]
-    new_labels = np.asarray(merged[first].tolist())
-    source = inverse[events.source].astype(np.int32)
-    target = inverse[events.target].astype(np.int32)
-    keep = source != target
-    return Events(
-        source[keep],
-        target[keep],
-        events.time[keep],
-        events.kind[keep],
-        events.thread[keep],
-        new_labels,
-    )
 
 
 def _dense(

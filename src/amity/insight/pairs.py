@@ -49,9 +49,8 @@ class PairColumns:
     ``*_low`` columns count what ``low`` did (``low`` → ``high``), ``*_high`` the reverse.
     ``weight_*`` are kind-weighted sums decayed to ``now``; ``peak_weight`` is the highest the
     two-way sum reached, decayed to each moment, in the year before the last contact;
-    ``decayed_events`` counts events both ways, decayed but not weighted. ``last_from_*`` is
-    the time of that side's latest interaction (-1: none). ``recent_kinds`` counts both ways by
-    kind in the recent window. Contact days are days with talk (``TALK_KINDS``) either way;
+    ``decayed_events`` counts events both ways, decayed but not weighted. ``recent_kinds``
+    counts both ways by kind in the recent window. Contact days are days with talk (``TALK_KINDS``) either way;
     ``first_talk``/``last_talk`` are its first and last moments (-1: none); gaps are between
     contact days, in days (NaN: fewer than two).
     """
@@ -66,8 +65,6 @@ class PairColumns:
     decayed_events: Floats
     first: Ints
     last: Ints
-    last_from_low: Ints
-    last_from_high: Ints
     recent_kinds: Ints
     conversations: Ints
     started_low: Ints
@@ -136,8 +133,6 @@ def pair_columns(events: Events, *, now: int, settings: PairSettings) -> PairCol
         decayed_events=by.total(decay),
         first=by.time[by.starts],
         last=last,
-        last_from_low=_last_where(by, by.forward),
-        last_from_high=_last_where(by, ~by.forward),
         recent_kinds=np.bincount(
             by.group[recent] * KINDS + by.kind[recent], minlength=by.starts.size * KINDS
         ).reshape(-1, KINDS),

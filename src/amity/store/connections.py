@@ -76,12 +76,6 @@ def list_connections(connection: Connection) -> list[ConnectedAccount]:
     return [ConnectedAccount(*row) for row in rows]
 
 
-def get_connection(connection: Connection, connection_id: int) -> ConnectedAccount | None:
-    """Return one connected account by its id."""
-    row = connection.execute(_select().where(connections.c.id == connection_id)).first()
-    return ConnectedAccount(*row) if row is not None else None
-
-
 def upsert_connection(
     connection: Connection,
     *,

@@ -62,12 +62,6 @@ def list_notes(connection: Connection, *, person_id: int) -> list[PersonNote]:
     ]
 
 
-def delete_note(connection: Connection, *, note_id: int) -> bool:
-    """Delete one note by its id; return False when there was none."""
-    result = connection.execute(delete(person_notes).where(person_notes.c.id == note_id))
-    return result.rowcount > 0
-
-
 def add_tags(connection: Connection, *, person_id: int, tags: Iterable[str]) -> None:
     """Tag a person; a tag they have already is kept once."""
     rows = [{"person_id": person_id, "tag": tag} for tag in sorted(set(tags))]

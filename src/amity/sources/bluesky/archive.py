@@ -55,15 +55,6 @@ _HINT_SKIPPED = "amity does not import this kind of record; nothing else was aff
 _HINT_SUBTREE = "The records under this part of the tree were skipped."
 
 
-def detect_file(path: Path) -> bool:
-    """Return True when the file at ``path`` starts like a CAR v1 file."""
-    try:
-        with path.open("rb") as handle:
-            return car.starts_like_car(handle)
-    except OSError:
-        return False
-
-
 def detect(container: Container) -> bool:
     """Return True when ``container`` holds exactly one ``.car`` member that looks like a CAR."""
     cars = _car_members(container)

@@ -59,8 +59,8 @@ def people_report(
 ) -> PeopleReport:
     """Score ``ego``'s ties as of ``now``, sort them into circles and flag drift and rises.
 
-    ``ego`` and the keys of ``pins`` (other → layer 0..4) are dense ids of ``events``; merge
-    the user's own accounts into one node first (``relabel``).
+    ``ego`` and the keys of ``pins`` (other → layer 0..4) are dense ids of ``events``, whose
+    labels are people: the user's own accounts are one node (the store's history is by person).
     """
     own = events.rows((events.source == ego) | (events.target == ego))
     ties = tie_table(own, now=now, weights=weights)

@@ -1,10 +1,9 @@
-"""The follow graph: who follows whom among the accounts the store knows, and since when; and
-whom the user keeps away (blocks and mutes).
+"""Whom the user keeps away: the people they block or mute, on any network.
 
-Follows are stored as ``follow`` interactions (actor follows target). X's ``follower.js`` and
-``following.js`` give no dates, Bluesky follow records do, and a Mastodon follows CSV does not;
-``since`` is -1 where the export did not say. Edges are between accounts, not people: the graph
-analyses (influence of an audience) are about accounts on one network.
+The follow graph is kept as ``follow``, ``block`` and ``mute`` interactions (actor → target), dated
+where the source says (Bluesky records and the live sync do; X's lists and Mastodon's CSVs do
+not). Blocks and mutes are never conversation; the people behind them are left out of the
+people view.
 """
 
 from __future__ import annotations

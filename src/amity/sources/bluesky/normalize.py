@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import contextlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import libipld
@@ -20,6 +20,7 @@ import orjson
 from amity.model import AccountRef, Interaction, InteractionKind, Post
 from amity.sources.edges import edges_of
 from amity.sources.items import ItemError
+from amity.sources.times import parse_time as parse_iso
 
 POST = "app.bsky.feed.post"
 REPOST = "app.bsky.feed.repost"
@@ -49,16 +50,8 @@ def record_uri(did: str, key: str) -> str:
 
 
 def parse_time(value: object) -> datetime:
-    """Return a record's ``createdAt`` as an aware UTC datetime, or raise ItemError."""
-    if not isinstance(value, str):
-        raise ItemError("has no createdAt date" if value is None else "has a createdAt not text")
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ItemError(f"has a createdAt that is not a date: {value[:40]!r}") from None
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
+    """Return a record's ``createdAt`` (or a view's ``indexedAt``) as aware UTC, or raise."""
+    return parse_iso(value, field="createdAt date")
 
 
 def json_safe(value: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from amity.model import (
@@ -33,6 +33,7 @@ from amity.sources.edges import edges_of
 from amity.sources.html import html_to_text, read_post_html
 from amity.sources.items import ItemError
 from amity.sources.mastodon.normalize import host_of, website_of, with_warning
+from amity.sources.times import parse_time as parse_iso
 
 Entity = Mapping[str, Any]
 STATUS, ACCOUNT = "status", "account"
@@ -53,16 +54,7 @@ SIMPLE_EDGES: dict[str, InteractionKind] = {
 
 def parse_api_time(value: object) -> datetime:
     """Return an API time (a datetime from Mastodon.py, or ISO 8601 text) as aware UTC."""
-    if isinstance(value, datetime):
-        moment = value
-    elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            raise ItemError(f"has a time that is not a date: {value[:40]!r}") from None
-    else:
-        raise ItemError("has no time" if value is None else "has a time that is not text")
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return parse_iso(value, field="time")
 
 
 def _text(value: object) -> str | None:

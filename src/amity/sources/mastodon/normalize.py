@@ -8,13 +8,14 @@ with millions of them, so it uses ``str`` methods and small caches rather than p
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from amity.model import AccountRef, Interaction, Post, Visibility
 from amity.sources.edges import edges_of
 from amity.sources.html import PostHtml, extract_links, html_to_text, read_post_html
 from amity.sources.items import ItemError
+from amity.sources.times import parse_time as parse_iso
 
 PUBLIC = frozenset({"https://www.w3.org/ns/activitystreams#Public", "as:Public", "Public"})
 """The ways JSON-LD lets a server write the public audience."""
@@ -28,19 +29,8 @@ SKIPPED = "The rest of the archive was imported; only this item was skipped."
 
 
 def parse_time(value: object) -> datetime:
-    """Return an ISO 8601 timestamp as an aware UTC datetime, or raise ItemError."""
-    if not isinstance(value, str):
-        reason = (
-            "has no published date" if value is None else "has a published date that is not text"
-        )
-        raise ItemError(reason)
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise ItemError(f"has a published date that is not a date: {value[:40]!r}") from None
-    if moment.tzinfo is UTC:
-        return moment
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    """Return an activity's ``published`` time as an aware UTC datetime, or raise ItemError."""
+    return parse_iso(value, field="published date")
 
 
 def as_list(value: object) -> list[Any]:

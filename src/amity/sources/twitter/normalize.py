@@ -9,11 +9,12 @@ records it returns.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from amity.model import Account, AccountRef, Interaction, Post, Record
 from amity.sources.items import ItemError
+from amity.sources.times import parse_time as parse_iso
 
 _MONTHS = {
     name: f"{number:02d}"
@@ -51,10 +52,12 @@ def parse_time(value: Any) -> datetime:
             iso = value[:10] + "T" + value[11:19] + value[20:]
         else:
             iso = value
-        parsed = datetime.fromisoformat(iso)
-    except (KeyError, ValueError):
+    except KeyError:
         raise ItemError(f"has a date X never writes ({value!r})") from None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    try:
+        return parse_iso(iso)
+    except ItemError:
+        raise ItemError(f"has a date X never writes ({value!r})") from None
 
 
 def parse_optional_time(value: Any) -> datetime | None:

@@ -23,8 +23,6 @@ from amity.model import Account, AccountRef, Interaction, InteractionKind, Probl
 from amity.sources.container import Container
 
 HEADER = "Account address"
-PLATFORM = "mastodon"
-NEEDS_OWNER = True
 """An account list does not say whose it is: the import passes the owner in."""
 MAX_BYTES = 64 << 20
 BY_SECOND_COLUMN: dict[str, InteractionKind] = {

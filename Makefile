@@ -7,13 +7,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_WORKSPACE ?= demo-workspace
 
-.PHONY: demo test lint typecheck pytest test-postgres bench clean
+.PHONY: demo test lint typecheck pytest test-postgres bench clean lock
 
-$(STAMP): pyproject.toml
+# The exact versions CI and every developer install are pinned in requirements-dev.lock
+# (`make lock` makes it again from pyproject.toml); amity itself goes in editable, on top.
+$(STAMP): pyproject.toml requirements-dev.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet pip-tools
+	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
+		--extra dev --extra postgres -o requirements-dev.lock pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/amity demo --workspace $(DEMO_WORKSPACE) --no-serve

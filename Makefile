@@ -39,10 +39,10 @@ typecheck: $(STAMP)
 pytest: $(STAMP) bluesky-network
 	$(BIN)/pytest -n 2 -m "not postgres" -q
 
-# Needs AMITY_TEST_POSTGRES_URL pointing at a server where the user may create databases;
-# .ci/run starts one.
+# Starts a throwaway PostgreSQL server for the run (tests/with_postgres.sh), unless
+# AMITY_TEST_POSTGRES_URL already names one where the user may create databases.
 test-postgres: $(STAMP) bluesky-network
-	$(BIN)/pytest -m postgres -q
+	bash tests/with_postgres.sh $(BIN)/pytest -m postgres -q
 
 # The local Bluesky network of the tests: Node 22, its npm packages, redis-server and PostgreSQL.
 .PHONY: bluesky-network

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from amity.ingest.rows import AccountKey, Batch, InteractionRow, NotificationRow, PostRow
-from amity.store import writes
+from amity.store import driver, writes
 
 
 class StoreWriter:
@@ -39,10 +39,10 @@ class StoreWriter:
         """Write one batch: its accounts first, then posts, payloads and interactions."""
         connection = self._connection
         self.write_accounts(batch.accounts)
-        writes.upsert_posts(connection, self._post_rows(batch.posts))
-        writes.upsert_post_payloads(connection, batch.payloads)
-        writes.insert_interactions(connection, self._interaction_rows(batch.interactions))
-        writes.insert_notifications(connection, self._notification_rows(batch.notifications))
+        driver.upsert_posts(connection, self._post_rows(batch.posts))
+        driver.upsert_post_payloads(connection, batch.payloads)
+        driver.insert_interactions(connection, self._interaction_rows(batch.interactions))
+        driver.insert_notifications(connection, self._notification_rows(batch.notifications))
 
     def _post_rows(self, rows: list[PostRow]) -> list[tuple[Any, ...]]:
         ids, run = self._ids, self._run_id

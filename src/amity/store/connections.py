@@ -21,7 +21,7 @@ from amity.store.schema import (
     sync_queue,
     sync_state,
 )
-from amity.store.writes import insert_ignoring, upsert_sql
+from amity.store.writes import dialect_insert, insert_ignoring
 
 _CHUNK = 400
 
@@ -152,15 +152,18 @@ def set_stream_state(
     connection: Connection, connection_id: int, stream: str, state: Mapping[str, Any], *, now: int
 ) -> None:
     """Store where a stream stands, in the transaction of the data it covers."""
-    conflict = (
-        "(connection_id, stream) DO UPDATE SET state = excluded.state,"
-        " updated_at = excluded.updated_at"
-    )
-    sql = upsert_sql(
-        connection, "sync_state", ("connection_id", "stream", "state", "updated_at"), conflict
-    )
-    connection.exec_driver_sql(
-        sql, [(connection_id, stream, orjson.dumps(dict(state)).decode(), now)]
+    statement = dialect_insert(connection, sync_state)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["connection_id", "stream"],
+            set_={"state": statement.excluded.state, "updated_at": statement.excluded.updated_at},
+        ),
+        {
+            "connection_id": connection_id,
+            "stream": stream,
+            "state": orjson.dumps(dict(state)).decode(),
+            "updated_at": now,
+        },
     )
 
 
@@ -216,13 +219,17 @@ def save_api_ids(connection: Connection, connection_id: int, found: Sequence[Api
     """Keep the API ids learnt, beside amity's keys (a newer URI for an id replaces the old)."""
     if not found:
         return
-    conflict = "(connection_id, kind, api_id) DO UPDATE SET platform_id = excluded.platform_id"
-    sql = upsert_sql(
-        connection, "api_ids", ("connection_id", "kind", "api_id", "platform_id"), conflict
-    )
     rows = {(item.kind, item.api_id): item.platform_id for item in found}
-    connection.exec_driver_sql(
-        sql, [(connection_id, kind, api_id, uri) for (kind, api_id), uri in rows.items()]
+    statement = dialect_insert(connection, api_ids)
+    connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=["connection_id", "kind", "api_id"],
+            set_={"platform_id": statement.excluded.platform_id},
+        ),
+        [
+            {"connection_id": connection_id, "kind": kind, "api_id": api_id, "platform_id": uri}
+            for (kind, api_id), uri in rows.items()
+        ],
     )
 
 

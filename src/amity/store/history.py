@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 from sqlalchemy import Connection, Select, case, func, select
 
 from amity.model import GRAPH_KINDS, INTERACTION_KINDS
-from amity.store.columns import read_integer_rows
+from amity.store.driver import read_integer_rows
 from amity.store.schema import accounts, interactions, posts
 
 

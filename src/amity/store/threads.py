@@ -12,18 +12,18 @@ Python loop runs once per post.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, case, func, select, text
 
-from amity.store.columns import read_integer_rows
+from amity.store.driver import (
+    THREAD_PARTITION,
+    fetch_chain_keys,
+    point_posts_at_threads,
+    read_integer_rows,
+    upsert_threads,
+)
 from amity.store.schema import posts
-from amity.store.writes import upsert_sql
-
-_CHUNK = 900
-_PARTITION = 50_000
 
 
 def find_roots(ids: NDArray[np.int64], parents: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -151,7 +151,7 @@ def _assign_chains(connection: Connection, platform: str) -> None:
     thread_of = _write_chain_threads(connection, platform, conversations, group, times[member])
     wanted = thread_of[group]
     changed = wanted != current[member]
-    _point_posts(connection, ids[member][changed], wanted[changed])
+    point_posts_at_threads(connection, ids[member][changed], wanted[changed])
 
 
 def _write_chain_threads(
@@ -167,7 +167,7 @@ def _write_chain_threads(
     someone else) share that post as their key: they are one conversation, one thread, and its
     count and times are those of all of them.
     """
-    keys, true_roots = _chain_keys(connection, conversations.tolist())
+    keys, true_roots = fetch_chain_keys(connection, conversations.tolist())
     index: dict[str, int] = {}
     key_of = np.array(
         [index.setdefault(keys[root], len(index)) for root in conversations.tolist()], np.int64
@@ -184,8 +184,8 @@ def _write_chain_threads(
             root_of[key] = root
     ordered = list(index)
     thread_ids = np.zeros(len(index), dtype=np.int64)
-    for start in range(0, len(ordered), _PARTITION):
-        part = slice(start, start + _PARTITION)
+    for start in range(0, len(ordered), THREAD_PARTITION):
+        part = slice(start, start + THREAD_PARTITION)
         rows = [
             (platform, key, root, count, begin, end)
             for key, root, count, begin, end in zip(
@@ -193,7 +193,7 @@ def _write_chain_threads(
                 last[part].tolist(), strict=True,
             )
         ]  # fmt: skip
-        ids = _upsert_threads(connection, platform, rows)
+        ids = upsert_threads(connection, platform, rows)
         thread_ids[part] = [ids[key] for key in ordered[part]]
     return thread_ids[key_of]
 
@@ -220,82 +220,3 @@ def _chain_columns(connection: Connection, platform: str) -> NDArray[np.int64]:
         .order_by(posts.c.id)
     )
     return read_integer_rows(connection, query, columns=5)
-
-
-def _chain_keys(connection: Connection, roots: list[int]) -> tuple[dict[int, str], set[int]]:
-    """Key each chain root by the post it replies to (not stored) or by its own platform id."""
-    keys: dict[int, str] = {}
-    true_roots: set[int] = set()
-    for start in range(0, len(roots), _CHUNK):
-        chunk = roots[start : start + _CHUNK]
-        sql = (
-            "SELECT id, platform_id, reply_to_platform_id FROM posts"
-            f" WHERE id IN ({_marks(connection, len(chunk))})"
-        )
-        for post_id, platform_id, reply_to in _driver_rows(connection, sql, chunk):
-            keys[post_id] = reply_to or platform_id
-            if reply_to is None:
-                true_roots.add(post_id)
-    return keys, true_roots
-
-
-def _upsert_threads(
-    connection: Connection, platform: str, rows: list[tuple[Any, ...]]
-) -> dict[str, int]:
-    """Insert or refresh thread rows (platform, key, root, size, first, last); return key -> id."""
-    conflict = (
-        "(platform, key) DO UPDATE SET root_post_id = excluded.root_post_id,"
-        " post_count = excluded.post_count, first_at = excluded.first_at,"
-        " last_at = excluded.last_at"
-        " WHERE threads.post_count IS DISTINCT FROM excluded.post_count"
-        " OR threads.root_post_id IS DISTINCT FROM excluded.root_post_id"
-        " OR threads.first_at IS DISTINCT FROM excluded.first_at"
-        " OR threads.last_at IS DISTINCT FROM excluded.last_at"
-    )
-    columns = ("platform", "key", "root_post_id", "post_count", "first_at", "last_at")
-    connection.exec_driver_sql(upsert_sql(connection, "threads", columns, conflict), rows)
-    wanted = [row[1] for row in rows]
-    found: dict[str, int] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start : start + _CHUNK]
-        sql = (
-            f"SELECT key, id FROM threads WHERE platform = {_marks(connection, 1)}"
-            f" AND key IN ({_marks(connection, len(chunk))})"
-        )
-        found.update(_driver_rows(connection, sql, [platform, *chunk]))
-    return found
-
-
-def _marks(connection: Connection, count: int) -> str:
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    return ", ".join([mark] * count)
-
-
-def _driver_rows(connection: Connection, sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    """Run a query on the driver's own cursor and return its rows (plain tuples).
-
-    SQLAlchemy's result rows cost several times as much per row, and these lookups of keys and
-    ids by the hundred thousand need none of their processing.
-    """
-    driver: Any = connection.connection.dbapi_connection
-    cursor = driver.cursor()
-    try:
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-    finally:
-        cursor.close()
-
-
-def _point_posts(
-    connection: Connection, post_ids: NDArray[np.int64], thread_ids: NDArray[np.int64]
-) -> None:
-    """Set posts' thread ids, a partition at a time, so memory stays flat."""
-    mark = _marks(connection, 1)
-    sql = f"UPDATE posts SET thread_id = {mark} WHERE id = {mark}"
-    for start in range(0, post_ids.size, _PARTITION):
-        pairs = zip(
-            thread_ids[start : start + _PARTITION].tolist(),
-            post_ids[start : start + _PARTITION].tolist(),
-            strict=True,
-        )
-        connection.exec_driver_sql(sql, list(pairs))

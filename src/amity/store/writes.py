@@ -24,18 +24,9 @@ ACCOUNT_FIELDS = (
     "is_bot",
     "is_group",
 )
-POST_MUTABLE_FIELDS = ("text", "html", "reply_count", "boost_count", "like_count")
-POST_FILLED_FIELDS = (
-    "reply_to_platform_id",
-    "reply_to_account_id",
-    "source_thread_key",
-    "quote_of_platform_id",
-)
-"""Links a later source may know where an earlier one did not (a thread's parent found by a
-sync after the post came without it); once known they are kept."""
 
 
-def _insert(connection: Connection, table: Table) -> Any:
+def dialect_insert(connection: Connection, table: Table) -> Any:
     """Return the dialect's INSERT, which knows ON CONFLICT."""
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table)
@@ -46,7 +37,7 @@ def upsert_accounts(connection: Connection, rows: Sequence[Mapping[str, Any]]) -
     """Insert accounts, filling in fields that were unknown; never blank out a known field."""
     if not rows:
         return
-    statement = _insert(connection, accounts)
+    statement = dialect_insert(connection, accounts)
     excluded = statement.excluded
     changes = {name: func.coalesce(excluded[name], accounts.c[name]) for name in ACCOUNT_FIELDS}
     changes["raw"] = func.coalesce(excluded.raw, accounts.c.raw)
@@ -70,127 +61,6 @@ def get_account_ids(
         )
         found.update({row.platform_id: row.id for row in connection.execute(query)})
     return found
-
-
-# Posts and interactions are the two tables an import writes by the hundred thousand. Their rows
-# go to the driver's executemany as positional tuples, in the column order below, with one SQL
-# text written here: SQLAlchemy's per-row parameter processing cost more than the database's own
-# work (see docs/design-notes.md). The ON CONFLICT clauses read the same on SQLite and PostgreSQL.
-POST_COLUMNS = (
-    "platform",
-    "platform_id",
-    "kind",
-    "created_at",
-    "text",
-    "html",
-    "language",
-    "visibility",
-    "url",
-    "reply_to_platform_id",
-    "source_thread_key",
-    "quote_of_platform_id",
-    "boost_of_platform_id",
-    "links",
-    "hashtags",
-    "mention_count",
-    "media_count",
-    "reply_count",
-    "boost_count",
-    "like_count",
-    # Store ids last: the importer reads everything before them in one process and appends
-    # these in the one that writes.
-    "account_id",
-    "reply_to_account_id",
-    "boost_of_account_id",
-    "import_run_id",
-)
-NOTIFICATION_COLUMNS = (
-    "platform",
-    "platform_id",
-    "kind",
-    "post_platform_id",
-    "created_at",
-    "raw",
-    "account_id",
-    "actor_id",
-    "import_run_id",
-)
-INTERACTION_COLUMNS = (
-    "platform",
-    "kind",
-    "post_platform_id",
-    "occurred_at",
-    "key",
-    "raw",
-    "actor_id",
-    "target_id",
-    "import_run_id",
-)
-
-
-def _changed(table: str, columns: Sequence[str]) -> str:
-    return " OR ".join(f"{table}.{name} IS DISTINCT FROM excluded.{name}" for name in columns)
-
-
-def upsert_sql(connection: Connection, table: str, columns: Sequence[str], conflict: str) -> str:
-    """Return an INSERT ... ON CONFLICT text for positional rows, in the driver's placeholders."""
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    return (
-        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join([mark] * len(columns))})"
-        f" ON CONFLICT {conflict}"
-    )
-
-
-def upsert_posts(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert posts (tuples in POST_COLUMNS order); a stored post takes newer text and counts."""
-    if not rows:
-        return
-    updates = [f"{name} = excluded.{name}" for name in POST_MUTABLE_FIELDS]
-    updates += [f"{name} = COALESCE(posts.{name}, excluded.{name})" for name in POST_FILLED_FIELDS]
-    filled = " OR ".join(
-        f"(posts.{name} IS NULL AND excluded.{name} IS NOT NULL)" for name in POST_FILLED_FIELDS
-    )
-    conflict = (
-        f"(platform, platform_id) DO UPDATE SET {', '.join(updates)}"
-        f" WHERE {_changed('posts', POST_MUTABLE_FIELDS)} OR {filled}"
-    )
-    connection.exec_driver_sql(upsert_sql(connection, "posts", POST_COLUMNS, conflict), list(rows))
-
-
-def upsert_post_payloads(connection: Connection, rows: Sequence[tuple[str, str, str]]) -> None:
-    """Store posts' raw payloads as (platform, platform_id, raw); a newer payload replaces one."""
-    if not rows:
-        return
-    conflict = (
-        "(platform, platform_id) DO UPDATE SET raw = excluded.raw"
-        " WHERE post_payloads.raw IS DISTINCT FROM excluded.raw"
-    )
-    sql = upsert_sql(connection, "post_payloads", ("platform", "platform_id", "raw"), conflict)
-    connection.exec_driver_sql(sql, list(rows))
-
-
-def insert_interactions(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert interactions (tuples in INTERACTION_COLUMNS order) not stored yet.
-
-    A known time fills in an unknown one.
-    """
-    if not rows:
-        return
-    conflict = (
-        "(platform, key) DO UPDATE SET occurred_at = excluded.occurred_at"
-        " WHERE interactions.occurred_at IS NULL AND excluded.occurred_at IS NOT NULL"
-    )
-    sql = upsert_sql(connection, "interactions", INTERACTION_COLUMNS, conflict)
-    connection.exec_driver_sql(sql, list(rows))
-
-
-def insert_notifications(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert notifications (tuples in NOTIFICATION_COLUMNS order) not stored yet."""
-    if not rows:
-        return
-    conflict = "(platform, account_id, platform_id) DO NOTHING"
-    sql = upsert_sql(connection, "notifications", NOTIFICATION_COLUMNS, conflict)
-    connection.exec_driver_sql(sql, list(rows))
 
 
 def link_posts(connection: Connection) -> None:
@@ -247,7 +117,7 @@ def create_missing_people(connection: Connection, *, now: int) -> int:
             others.append(row)
     if others:
         created = connection.execute(
-            _insert(connection, people).returning(people.c.id, sort_by_parameter_order=True),
+            dialect_insert(connection, people).returning(people.c.id, sort_by_parameter_order=True),
             [{"display_name": r.display_name or r.handle, "created_at": now} for r in others],
         ).scalars()
         assignments += [
@@ -296,4 +166,4 @@ def insert_ignoring(
 ) -> None:
     """Insert rows, skipping any whose key is stored already."""
     if rows:
-        connection.execute(_insert(connection, table).on_conflict_do_nothing(), list(rows))
+        connection.execute(dialect_insert(connection, table).on_conflict_do_nothing(), list(rows))

@@ -53,6 +53,9 @@ SETTINGS = (
 CONFIG_FILE = "amity.toml"
 DATABASE_FILE = "amity.db"
 SECRETS_DIR = "secrets"
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+"""The store holds private messages: the workspace and its files are its owner's alone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,28 +113,64 @@ def _configured_url(config_file: Path) -> str | None:
 
 
 def create_workspace(settings: Settings) -> bool:
-    """Create the workspace folder, amity.toml and secrets/; return False if it already existed."""
+    """Create the workspace folder, amity.toml and secrets/; return False if it already existed.
+
+    The folder and secrets/ are made readable by their owner only (0700), and amity.toml too
+    (0600); an existing workspace is tightened the same way. A folder that held other things
+    before it became a workspace keeps its mode.
+    """
+    _refuse_a_file(settings.workspace)
     existed = settings.config_file.is_file()
     try:
-        settings.workspace.mkdir(parents=True, exist_ok=True)
-        settings.secrets_dir.mkdir(mode=0o700, exist_ok=True)
-        settings.secrets_dir.chmod(0o700)
-        if not existed:
-            settings.config_file.write_text(_initial_config(), encoding="utf-8")
+        _make_folder(settings.workspace, private=existed)
+        settings.secrets_dir.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+        settings.secrets_dir.chmod(PRIVATE_FOLDER)
+        if existed:
+            settings.config_file.chmod(PRIVATE_FILE)
+        else:
+            _write_private(settings.config_file, _initial_config())
     except OSError as error:
         raise WorkspaceError(
-            f"cannot create the workspace at {settings.workspace}: {error.strerror}",
+            f"cannot create the workspace at {settings.workspace}: {error.strerror or error}",
             hint="Choose another folder with --workspace or AMITY_WORKSPACE.",
         ) from error
     return not existed
 
 
+def _make_folder(folder: Path, *, private: bool) -> None:
+    """Create ``folder`` with mode 0700; make it so if it is a workspace or empty already."""
+    if not folder.exists():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=PRIVATE_FOLDER)
+        private = True
+    elif folder.is_dir() and not any(folder.iterdir()):
+        private = True
+    if private:
+        folder.chmod(PRIVATE_FOLDER)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a new file readable by its owner only."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
 def require_workspace(settings: Settings) -> None:
     """Fail with a clear message unless the workspace has been created."""
+    _refuse_a_file(settings.workspace)
     if not settings.config_file.is_file():
         raise WorkspaceError(
             f"there is no amity workspace at {settings.workspace}",
             hint="Run `amity init` (or pass --workspace PATH to use another one).",
+        )
+
+
+def _refuse_a_file(folder: Path) -> None:
+    if folder.exists() and not folder.is_dir():
+        raise WorkspaceError(
+            f"the workspace {folder} is a file, not a folder",
+            hint="Pass --workspace with a folder (or set AMITY_WORKSPACE to one).",
         )
 
 

@@ -47,6 +47,10 @@ class SchemaOutOfDate(StoreError):
     """The database schema is older than this version of amity."""
 
 
+class SchemaTooNew(StoreError):
+    """The database was written by a newer version of amity than this one."""
+
+
 class SourceError(AmityError):
     """An input file or archive cannot be read as a whole; nothing from it was imported."""
 

@@ -88,6 +88,21 @@ def test_merge_then_the_suggestion_is_gone(workspace: str) -> None:
     assert "one person already" in again.stderr
 
 
+def test_a_merged_person_is_shown_by_their_old_numbers_and_names(workspace: str) -> None:
+    first = next(s for s in listed(workspace) if s["second"]["display_name"])
+    numbers = {first["first"]["person_id"], first["second"]["person_id"]}
+    result = people(workspace, "merge", *names(first))
+    assert result.exit_code == 0, result.output
+    assert "lead there too" in result.stderr
+    for name in [*(f"#{number}" for number in numbers), first["second"]["display_name"]]:
+        shown = people(workspace, "show", name, "--json")
+        assert shown.exit_code == 0, shown.output
+        person = orjson.loads(shown.stdout)["person"]
+        assert person["person_id"] in numbers
+        assert set(person["accounts"]) >= set(names(first))
+        assert person["name"] == first["second"]["display_name"]
+
+
 def test_reject_keeps_a_pair_apart(workspace: str) -> None:
     pair = names(listed(workspace)[0])
     result = people(workspace, "reject", *pair)

@@ -22,8 +22,10 @@ from amity.desk import accounts
 from amity.desk.demo import DemoRun, run_demo
 from amity.errors import CredentialsRejected
 from amity.ingest.sync import RECEIVED_KINDS
+from amity.insight.identity import DEFAULT_MIN_SCORE
 from amity.store import open_store
-from amity.store.schema import interactions, notifications, posts
+from amity.store.schema import accounts as account_rows
+from amity.store.schema import identity_decisions, interactions, notifications, posts
 
 POSTS = 600
 
@@ -132,6 +134,21 @@ def test_a_sync_half_way_through_the_year_then_at_its_end_adds_up(
         assert together == received(truth, platform), platform
     assert world.folder == settings.workspace / accounts.DEMO_WORLD
     engine.dispose()
+
+
+def test_the_demo_suggests_who_may_be_one_person_and_merges_no_one(
+    run: DemoRun, engine: Engine
+) -> None:
+    assert run.suggestions
+    assert all(s.score >= DEFAULT_MIN_SCORE for s in run.suggestions)
+    close = [s.person for s in run.people.standings if s.contact.layer in (1, 2)]
+    assert any(run.suggested(person.person_id) for person in close)
+    with engine.connect() as connection:
+        decided = select(func.count()).select_from(identity_decisions)
+        assert connection.execute(decided).scalar() == 0
+        contacts = select(func.count()).where(~account_rows.c.is_own)
+        per_person = contacts.group_by(account_rows.c.person_id)
+        assert set(connection.execute(per_person).scalars()) == {1}
 
 
 def test_disconnect_revokes_her_mastodon_token(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from amity.insight.evidence import SAME_HANDLE
+from amity.insight.evidence import NAME_IN_HANDLES, SAME_BIO, SAME_HANDLE, SAME_NAME
 from amity.insight.identity import DEFAULT_MIN_SCORE, MAX_BLOCK, Suggestion, suggest_identities
 from amity.model import Account, PersonAccount, Platform
 
@@ -47,6 +47,91 @@ def test_same_display_name_alone_is_weak() -> None:
     ]
     assert found.score < DEFAULT_MIN_SCORE
     assert found.confidence == "possible"
+
+
+def test_namesakes_stay_below_the_threshold_though_one_handle_spells_the_name() -> None:
+    """The handle spells its own account's name: that says nothing the same name does not."""
+    found = only(
+        [
+            account("mastodon", "anaruiz@mastodon.social", display_name="Ana Ruiz"),
+            account("twitter", "kitmoss", display_name="Ana Ruiz"),
+        ]
+    )
+    assert texts(found) == ["same display name 'Ana Ruiz'"]
+    assert found.score < DEFAULT_MIN_SCORE
+
+
+def test_same_name_and_both_handles_built_on_it_is_likely() -> None:
+    found = only(
+        [
+            account("mastodon", "edda_paper@typeface.zone", display_name="Edda Pereira"),
+            account("twitter", "edda_pereira", display_name="Edda Pereira"),
+        ]
+    )
+    assert texts(found) == [
+        "same display name 'Edda Pereira'",
+        "handles 'edda_paper' and 'edda_pereira' both hold 'edda' of the name",
+    ]
+    assert found.score == round(1 - (1 - SAME_NAME) * (1 - NAME_IN_HANDLES), 3)
+    assert found.score >= DEFAULT_MIN_SCORE
+
+
+def test_a_short_form_of_the_name_agrees() -> None:
+    found = only(
+        [
+            account("mastodon", "zenoprints@m.example", display_name="Zeno Oliveira"),
+            account("twitter", "zenoprints", display_name="Zeno O."),
+        ]
+    )
+    assert texts(found) == ["same handle 'zenoprints' on both"]
+
+
+def test_handles_built_on_a_short_form_of_the_name() -> None:
+    found = only(
+        [
+            account("mastodon", "zeno_clay@m.example", display_name="Zeno Park"),
+            account("twitter", "zenopark", display_name="Zeno"),
+        ]
+    )
+    assert texts(found) == [
+        "X handle 'zenopark' spells the Mastodon display name 'Zeno Park'",
+        "handles 'zeno_clay' and 'zenopark' both hold 'zeno' of the name",
+    ]
+    assert found.score >= DEFAULT_MIN_SCORE
+
+
+def test_two_full_names_that_differ_count_against() -> None:
+    found = only(
+        [
+            account("mastodon", "gardendima@m.example", display_name="Dima Tran"),
+            account("twitter", "gardendima", display_name="Dima Bello"),
+        ]
+    )
+    assert texts(found) == [
+        "same handle 'gardendima' on both",
+        "different display names 'Dima Tran' and 'Dima Bello'",
+    ]
+    assert found.score < DEFAULT_MIN_SCORE
+
+
+def test_same_bio_word_for_word() -> None:
+    bio = "I draw harbour cranes. Slow replies, kind words."
+    found = only(
+        [
+            account("mastodon", "ana@m.example", bio=bio),
+            account("bluesky", "prints.bsky.social", platform_id="did:plc:b", bio=bio.upper()),
+        ]
+    )
+    assert texts(found) == [f"same bio '{bio}'"]
+    assert found.score == SAME_BIO < DEFAULT_MIN_SCORE
+
+
+def test_a_short_bio_says_nothing() -> None:
+    accounts = [
+        account("mastodon", "ana@m.example", bio="Artist. She/her."),
+        account("bluesky", "prints.bsky.social", platform_id="did:plc:c", bio="artist, she/her"),
+    ]
+    assert suggest_identities(accounts, min_score=0.0) == []
 
 
 def test_same_handle_on_both() -> None:
@@ -225,7 +310,35 @@ def test_handle_many_accounts_share_counts_less() -> None:
     found = suggest_identities(accounts, min_score=0.0)
     assert len(found) == 3
     assert all(s.score < SAME_HANDLE for s in found)
-    assert "shared by 4 accounts" in found[0].evidence[0].text
+    assert "as have 3 accounts on one network" in found[0].evidence[0].text
+
+
+def test_one_account_on_each_network_with_a_handle_counts_in_full() -> None:
+    """Her accounts on three networks are three accounts with one handle, but one on each."""
+    found = suggest_identities(
+        [
+            account("mastodon", "anaruiz@mastodon.social"),
+            account("twitter", "anaruiz"),
+            account("bluesky", "anaruiz.bsky.social", platform_id="did:plc:ana"),
+        ],
+        min_score=0.0,
+    )
+    assert len(found) == 3
+    assert [texts(s)[0] for s in found if s.second.account.platform == "twitter"] == [
+        "same handle 'anaruiz' on both"
+    ]
+    assert found[0].score == SAME_HANDLE
+
+
+def test_a_name_two_accounts_on_one_network_show_counts_less() -> None:
+    accounts = [
+        account("mastodon", "ana@m.example", display_name="Ana Ruiz"),
+        account("bluesky", "inky.bsky.social", display_name="Ana Ruiz"),
+        account("bluesky", "moss.bsky.social", display_name="Ana Ruiz"),
+    ]
+    found = suggest_identities(accounts, min_score=0.0)
+    assert [s.score for s in found] == [SAME_NAME / 2] * 2
+    assert texts(found[0]) == ["same display name 'Ana Ruiz', as have 2 accounts on one network"]
 
 
 def test_own_accounts_are_never_paired() -> None:

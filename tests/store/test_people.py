@@ -11,7 +11,7 @@ from amity.ingest import import_archives
 from amity.insight.identity import Suggestion, suggest_identities
 from amity.model import AccountKey
 from amity.store import knowledge
-from amity.store.lookup import get_account_named
+from amity.store.lookup import get_account_named, get_person_named
 from amity.store.people import (
     list_person_accounts,
     list_rejected_pairs,
@@ -20,6 +20,11 @@ from amity.store.people import (
     split_account,
 )
 from amity.store.schema import accounts, identity_decisions, people
+from amity.store.writes import create_missing_people
+
+MASTODON = ("mastodon", "https://m.example/users/ana")
+TWITTER = ("twitter", "1")
+BLUESKY = ("bluesky", "did:plc:ana")
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +57,9 @@ def person_of(connection: Connection, key: AccountKey) -> int:
 
 
 def count_people(connection: Connection) -> int:
-    return int(connection.execute(select(func.count()).select_from(people)).scalar_one())
+    """Count the people, not the numbers left by people merged into others."""
+    query = select(func.count()).select_from(people).where(people.c.merged_into.is_(None))
+    return int(connection.execute(query).scalar_one())
 
 
 def test_merge_holds_through_a_second_import(imported: Engine, world: DemoWorld) -> None:
@@ -97,7 +104,8 @@ def test_merge_keeps_the_person_with_most_accounts_and_moves_what_the_user_knows
             "met at a fair"
         ]
         assert knowledge.get_tags(connection)[big] == ["zines"]
-        assert connection.execute(select(people.c.id).where(people.c.id == small)).first() is None
+        merged_into = select(people.c.merged_into).where(people.c.id == small)
+        assert connection.execute(merged_into).scalar_one() == big
 
 
 def test_split_gives_an_account_its_own_person_and_keeps_it_apart(
@@ -205,5 +213,63 @@ def test_the_person_kept_takes_a_name_when_it_had_none(engine: Engine) -> None:
         merged = merge_accounts(
             connection, keys=[("mastodon", "https://m.example/users/ana"), ("twitter", "1")], now=5
         )
-        assert (merged.person_id, merged.people_merged, len(merged.accounts)) == (1, 1, 3)
-        assert connection.execute(select(people.c.display_name)).scalars().all() == ["Ana Ruiz"]
+        assert (merged.person_id, merged.merged_ids, len(merged.accounts)) == (1, (2,), 3)
+        kept = select(people.c.display_name).where(people.c.id == 1)
+        assert connection.execute(kept).scalar_one() == "Ana Ruiz"
+
+
+@pytest.fixture
+def ana(engine: Engine) -> Engine:
+    """A store where Ana is three people, #1 to #3, one per network, #1 known by handle only."""
+    with engine.begin() as connection:
+        connection.execute(
+            people.insert(),
+            [{"id": 1, "display_name": "ana@m.example", "created_at": 0},
+             {"id": 2, "display_name": "Ana Ruiz", "created_at": 0},
+             {"id": 3, "display_name": "Ana Ruiz", "created_at": 0}],
+        )  # fmt: skip
+        connection.execute(
+            accounts.insert(),
+            [{"platform": platform, "platform_id": key, "handle": handle, "display_name": shown,
+              "person_id": person, "is_own": False}
+             for (platform, key), handle, shown, person in (
+                 (MASTODON, "ana@m.example", None, 1), (TWITTER, "anaruiz", "Ana Ruiz", 2),
+                 (BLUESKY, "anaruiz.bsky.social", "Ana Ruiz 🌿", 3))],
+        )  # fmt: skip
+    return engine
+
+
+def test_a_merged_person_is_found_by_every_number_and_name_they_had(ana: Engine) -> None:
+    with ana.begin() as connection:
+        with pytest.raises(AmbiguousName, match="fits 2 people"):
+            get_person_named(connection, "Ana Ruiz")
+        merged = merge_accounts(connection, keys=[MASTODON, TWITTER, BLUESKY], now=1)
+        assert (merged.person_id, merged.merged_ids) == (1, (2, 3))
+        for name in ("#1", "#2", "#3", "Ana Ruiz", "ana ruiz", "Ana Ruiz 🌿", "x:anaruiz"):
+            assert get_person_named(connection, name) == (1, "Ana Ruiz"), name
+        assert count_people(connection) == 1
+
+
+def test_a_number_leads_on_through_a_second_merge(ana: Engine) -> None:
+    with ana.begin() as connection:
+        merge_accounts(connection, keys=[MASTODON, TWITTER], now=1)
+        connection.execute(people.insert(), [{"id": 4, "display_name": "Ana R.", "created_at": 0}])
+        connection.execute(
+            accounts.insert(),
+            [{"platform": "bluesky", "platform_id": f"did:plc:{n}", "person_id": 4,
+              "is_own": False} for n in range(3)],
+        )  # fmt: skip
+        merged = merge_accounts(connection, keys=[MASTODON, ("bluesky", "did:plc:0")], now=2)
+        assert merged.person_id == 4
+        assert [get_person_named(connection, f"#{n}")[0] for n in (1, 2, 4)] == [4, 4, 4]
+
+
+def test_the_number_of_a_person_merged_away_is_never_given_again(ana: Engine) -> None:
+    with ana.begin() as connection:
+        merge_accounts(connection, keys=[MASTODON, BLUESKY], now=1)
+        connection.execute(
+            accounts.insert(), [{"platform": "twitter", "platform_id": "2", "is_own": False}]
+        )
+        create_missing_people(connection, now=2)
+        assert person_of(connection, ("twitter", "2")) > 3
+        assert get_person_named(connection, "#3")[0] == 1

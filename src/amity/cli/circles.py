@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 
 from amity.cli.common import (
     DebugOption,
@@ -28,6 +27,7 @@ from amity.cli.people_tables import (
     show_people,
     show_person_page,
 )
+from amity.cli.text import shown_line
 from amity.desk.people import (
     evaluate_file,
     evaluate_workspace,
@@ -184,7 +184,7 @@ def evaluate_command(
     """
     if events_file is not None:
         result = evaluate_file(events_file, learn=learn, windows=windows or 10)
-        what = escape(str(events_file))
+        what = shown_line(str(events_file))
     else:
         engine = open_current_store(workspace)
         with engine.connect() as connection:

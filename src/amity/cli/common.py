@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import sys
 import traceback
 from collections.abc import Callable
@@ -12,9 +13,11 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 import orjson
 import typer
 from rich.console import Console
+from rich.text import Text
 from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
-from amity.cli.text import shown
+from amity.cli.text import plain, safe_json, shown
 from amity.config import Settings, load_settings, require_workspace
 from amity.credentials import redact
 from amity.errors import AmityError
@@ -24,8 +27,36 @@ from amity.store.migrate import require_current
 P = ParamSpec("P")
 R = TypeVar("R")
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class SafeConsole(Console):
+    """A console that never passes on an escape sequence or a control character in its text.
+
+    Every string it prints or puts in a table goes through ``plain`` first, whoever wrote it: a
+    guard behind the commands, which escape what came from outside with ``shown`` themselves.
+    Its own colours are added after, by Rich. Emoji codes stay as written (":fire:").
+    """
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        """Return ``text`` as Rich text, without anything a terminal would act on."""
+        return super().render_str(plain(text), **options)
+
+
+out = SafeConsole(highlight=False, soft_wrap=True, emoji=False)
+err = SafeConsole(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+LARGEST_NUMBER = 2**63 - 1
+"""The largest number a store holds: no person, account or post is numbered beyond it."""
+
+
+def _person_name(name: str) -> str:
+    """Refuse a person's number no store can hold, before it reaches the database."""
+    digits = name.strip().removeprefix("#")
+    if name.strip().startswith("#") and digits.isdigit() and int(digits) > LARGEST_NUMBER:
+        raise typer.BadParameter(
+            f"no person has the number #{digits[:24]}: numbers are those `amity people list`"
+            " shows, as #12"
+        )
+    return name
+
 
 WorkspaceOption = Annotated[
     Path | None,
@@ -41,6 +72,7 @@ PersonArgument = Annotated[
     typer.Argument(
         help="A person: one of their accounts (x:ana, @ana), their name, or #NUMBER.",
         show_default=False,
+        callback=_person_name,
     ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines on stdout.")]
@@ -62,8 +94,8 @@ def open_current_store(workspace: Path | None) -> Engine:
 
 
 def print_json(data: Any) -> None:
-    """Print ``data`` as indented JSON on stdout."""
-    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    """Print ``data`` as indented JSON on stdout, with nothing in it a terminal would act on."""
+    sys.stdout.write(safe_json(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode()) + "\n")
 
 
 def friendly_errors(function: Callable[P, R]) -> Callable[P, R]:
@@ -74,25 +106,62 @@ def friendly_errors(function: Callable[P, R]) -> Callable[P, R]:
         debug = bool(kwargs.get("debug", False))
         try:
             return function(*args, **kwargs)
-        except AmityError as error:
-            if debug:
-                _show_traceback()
-            _report(error.summary, error.hint)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise  # the command line's own way out, with the exit code it means
         except KeyboardInterrupt:
             _report("interrupted; nothing from this command was stored", "")
             raise typer.Exit(130) from None
-        except MemoryError:
-            _report("ran out of memory", "Close other programs, or import one archive at a time.")
-        except Exception as error:  # the last line of defence: never a bare traceback
-            if debug:
-                _show_traceback()
-            _report(
-                f"unexpected error: {type(error).__name__}: {error}",
-                "This is a bug in amity. Run the command again with --debug and report the output.",
-            )
+        except Exception as error:
+            _fail(error, debug=debug)
         raise typer.Exit(1)
 
     return wrapper
+
+
+def _fail(error: Exception, *, debug: bool) -> None:
+    """Say what went wrong and what to do; the traceback too with --debug."""
+    if debug:
+        _show_traceback()
+    if isinstance(error, AmityError):
+        _report(error.summary, error.hint)
+    elif isinstance(error, MemoryError):
+        _report("ran out of memory", "Close other programs, or import one archive at a time.")
+    elif isinstance(error, OSError):
+        _report(*_file_error(error))
+    else:  # the last line of defence: never a bare traceback
+        _report(
+            f"unexpected error: {type(error).__name__}: {_first_line(error)}",
+            "This is a bug in amity. Run the command again with --debug and report the output.",
+        )
+
+
+_FILE_HINTS = {
+    errno.EACCES: "You may not use it: choose a place of your own, or change its permissions.",
+    errno.EPERM: "You may not use it: choose a place of your own, or change its permissions.",
+    errno.EROFS: "It is on a read-only disk: choose another place.",
+    errno.EEXIST: "A file is where a folder should be: choose another path.",
+    errno.ENOTDIR: "A file is where a folder should be: choose another path.",
+    errno.EISDIR: "A folder is where a file should be: choose another path.",
+    errno.ENOENT: "Check the path: it, or a folder on the way to it, does not exist.",
+    errno.ENOSPC: "Free some space and run the command again.",
+    errno.ENAMETOOLONG: "Choose a shorter path.",
+}
+
+
+def _file_error(error: OSError) -> tuple[str, str]:
+    """Return the message and hint of a file that could not be read or written."""
+    reason = error.strerror or _first_line(error)
+    where = error.filename2 or error.filename
+    message = f"cannot use {where}: {reason}" if where is not None else reason
+    hint = _FILE_HINTS.get(error.errno or 0, "Check the path and its permissions, then try again.")
+    return message, hint
+
+
+def _first_line(error: Exception) -> str:
+    """Return the first line of an error's text; of the database's, without SQL or rows."""
+    inner = getattr(error, "orig", None) if isinstance(error, SQLAlchemyError) else error
+    lines = str(inner if inner is not None else type(error).__name__).strip().splitlines()
+    return lines[0] if lines else ""
 
 
 def _report(message: str, hint: str) -> None:
@@ -103,4 +172,4 @@ def _report(message: str, hint: str) -> None:
 
 def _show_traceback() -> None:
     """Print the current exception's traceback for --debug, with every secret blanked out."""
-    sys.stderr.write(redact(traceback.format_exc()))
+    sys.stderr.write(plain(redact(traceback.format_exc())))

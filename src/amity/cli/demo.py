@@ -95,6 +95,12 @@ def run_demo(
     for report in run.synced:
         show_sync(report)
     show_people(found, close)
+    twice = sum(1 for entry in close if run.suggested(entry.person.person_id))
+    if twice:
+        err.print(
+            f"[dim]{twice} of them may be one person with another account:"
+            " `amity people suggestions`, then `amity people merge` joins those you confirm.[/]"
+        )
     show_changes(found)
     _show_posts_by_kind(by_kind)
     err.print(

@@ -114,7 +114,11 @@ def merge(
         err.print(f"Nothing to do: these accounts are one person already: {escape(names)}.")
         return
     err.print(f"One person now has {len(merged.accounts)} accounts: {escape(names)}.")
-    err.print("[dim]Undo with `amity people split ACCOUNT`.[/]")
+    former = ", ".join(f"#{number}" for number in merged.merged_ids)
+    err.print(
+        f"[dim]They are #{merged.person_id}; {former} lead there too."
+        " Undo with `amity people split ACCOUNT`.[/]"
+    )
 
 
 @app.command("reject")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from rich.markup import escape
 from rich.table import Table
 
 from amity.cli.common import err, out
+from amity.cli.text import one_line, shown, shown_line
 from amity.desk.people import People, Person, PersonPage, Pinned, Standing
 from amity.insight.drift import describe_drift, describe_rise
 from amity.insight.evaluate import METHODS, Evaluation
@@ -93,7 +93,7 @@ def _why_row(standing: Standing) -> list[str]:
     return [
         _circle_cell(standing),
         _who_cell(standing.person),
-        escape(describe_tie(explain_tie(tie))),
+        shown(describe_tie(explain_tie(tie))),
         _flags_cell(standing),
     ]
 
@@ -109,10 +109,10 @@ def _circle_cell(standing: Standing) -> str:
 
 
 def _who_cell(person: Person) -> str:
-    handles = escape(", ".join(person.handles))
+    handles = ", ".join(shown_line(handle) for handle in person.handles)
     number = f"[dim]#{person.person_id}[/]"
     if person.has_name:
-        return f"{escape(person.name)} {number}\n[dim]{handles}[/]"
+        return f"{shown_line(person.name)} {number}\n[dim]{handles}[/]"
     return f"{handles} {number}"
 
 
@@ -120,7 +120,7 @@ def _flags_cell(entry: Standing | Pinned) -> str:
     contact = None if isinstance(entry, Pinned) else entry.contact
     flags = ["[yellow]drifting[/]"] if contact and contact.drift else []
     flags += ["[green]rising[/]"] if contact and contact.rise else []
-    flags += [f"[dim]{escape(t)}[/]" for t in entry.person.tags]
+    flags += [f"[dim]{shown_line(t)}[/]" for t in entry.person.tags]
     return " ".join(flags)
 
 
@@ -141,7 +141,7 @@ def show_person_page(page: PersonPage) -> None:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
-    grid.add_row("accounts", escape("\n".join(person.handles)))
+    grid.add_row("accounts", "\n".join(shown_line(handle) for handle in person.handles))
     if page.is_you:
         grid.add_row("", "This is you.")
     elif page.kept_away:
@@ -153,11 +153,11 @@ def show_person_page(page: PersonPage) -> None:
     else:
         _standing_rows(grid, standing)
     if person.tags:
-        grid.add_row("tags", escape(", ".join(person.tags)))
+        grid.add_row("tags", ", ".join(shown_line(tag) for tag in person.tags))
     for note in page.notes:
         label, text = _note_line(note)
         grid.add_row(label, text)
-    out.print(f"[bold]{escape(person.name)}[/] [dim]#{person.person_id}[/]")
+    out.print(f"[bold]{shown_line(person.name)}[/] [dim]#{person.person_id}[/]")
     out.print(grid)
 
 
@@ -166,11 +166,11 @@ def _standing_rows(grid: Table, standing: Standing) -> None:
     where = f"{contact.layer}" if contact.layer else f"further out than circle {CIRCLES}"
     how = "pinned by you" if contact.pinned else "from how often you talk"
     grid.add_row("circle", f"{where} ({how}: {tie.frequency:.1f} weighted interactions a month)")
-    grid.add_row("why", escape(describe_tie(explain_tie(tie)).replace("; ", "\n")))
+    grid.add_row("why", shown(describe_tie(explain_tie(tie)).replace("; ", "\n")))
     if contact.drift:
-        grid.add_row("[yellow]drifting[/]", escape(describe_drift(contact.drift)))
+        grid.add_row("[yellow]drifting[/]", shown(describe_drift(contact.drift)))
     if contact.rise:
-        grid.add_row("[green]rising[/]", escape(describe_rise(contact.rise)))
+        grid.add_row("[green]rising[/]", shown(describe_rise(contact.rise)))
 
 
 def show_changes(found: People) -> None:
@@ -178,7 +178,7 @@ def show_changes(found: People) -> None:
     drifting = [(s, s.contact.drift) for s in found.drifting if s.contact.drift]
     if drifting:
         rows = [
-            [str(d.layer_then), duration_words(d.silence_days), escape(describe_drift(d))]
+            [str(d.layer_then), duration_words(d.silence_days), shown(describe_drift(d))]
             for _, d in drifting
         ]
         headers = ("circle then", "silent for", "why")
@@ -190,7 +190,7 @@ def show_changes(found: People) -> None:
         )
     rising = [(s, s.contact.rise) for s in found.rising if s.contact.rise]
     if rising:
-        rows = [[str(r.layer or "–"), escape(describe_rise(r))] for _, r in rising]
+        rows = [[str(r.layer or "–"), shown(describe_rise(r))] for _, r in rising]
         _print_changes("Rising", ("circle", "why"), [s for s, _ in rising], rows)
 
 
@@ -202,7 +202,7 @@ def _print_changes(
         table.add_column(header)
     for standing, row in zip(standings, rows, strict=True):
         person = standing.person
-        table.add_row(f"[dim]{person.person_id}[/]", escape(person.name), *row)
+        table.add_row(f"[dim]{person.person_id}[/]", shown_line(person.name), *row)
     out.print(table)
 
 
@@ -213,11 +213,11 @@ def title_of(found: People, what: str = "Your people") -> str:
 
 def _note_line(note: PersonNote) -> tuple[str, str]:
     if note.kind == "met":
-        where = f" at {note.place}" if note.place else ""
+        where = f" at {one_line(note.place)}" if note.place else ""
         when = note.happened_on or day(note.created_at)
         text = f"{when}{where}" + (f": {note.text}" if note.text else "")
-        return "met", escape(text)
-    return "note", escape(f"{day(note.created_at)}  {note.text}")
+        return "met", shown(text)
+    return "note", shown(f"{day(note.created_at)}  {note.text}")
 
 
 def day(moment: int) -> str:

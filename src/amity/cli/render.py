@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     DownloadColumn,
@@ -17,6 +16,7 @@ from rich.progress import (
 from rich.table import Table
 
 from amity.cli.common import err, out
+from amity.cli.text import shown, shown_line
 from amity.ingest import ImportReport
 from amity.ingest import Progress as ProgressCallback
 from amity.store.reads import RECORD_KINDS
@@ -50,8 +50,8 @@ def show_import_report(report: ImportReport) -> None:
     """Print what an import stored, what was new, and the problems it skipped."""
     for archive in report.archives:
         err.print(
-            f"Imported [bold]{escape(archive.format)}[/] archive of {escape(archive.account)}"
-            f" [dim]({escape(archive.path)})[/]"
+            f"Imported [bold]{shown_line(archive.format)}[/] archive of"
+            f" {shown_line(archive.account)} [dim]({shown_line(archive.path)})[/]"
         )
     table = Table(title=None, show_edge=False, header_style="bold")
     table.add_column("records")
@@ -72,7 +72,9 @@ def show_problems(report: ImportReport) -> None:
         return
     err.print(f"[yellow]{report.problem_count:,} item(s) were skipped; the rest was imported:[/]")
     for problem in report.problems[:PROBLEMS_SHOWN]:
-        err.print(f"  {escape(problem.file)}: {escape(problem.item)}: {escape(problem.reason)}")
+        err.print(
+            f"  {shown_line(problem.file)}: {shown_line(problem.item)}: {shown(problem.reason)}"
+        )
     hidden = report.problem_count - min(len(report.problems), PROBLEMS_SHOWN)
     if hidden > 0:
         err.print(f"  … and {hidden:,} more (use --json to see them).")

@@ -3,7 +3,9 @@
 Anyone the user talks with writes their own name, handle and posts; printed raw, a name could set
 the window title, clear the screen, hide a link or swallow the rest of the output. ``shown``
 removes escape sequences, replaces other control characters with a visible mark, drops
-bidirectional overrides and zero-width characters, and escapes Rich markup.
+bidirectional overrides and zero-width characters, and escapes Rich markup. ``shown_line`` does
+the same for a name, a handle or a path, which must also stay on one line. ``safe_json`` does it
+for JSON text, by writing those characters as ``\\u`` escapes: the data stays the same.
 """
 
 from __future__ import annotations
@@ -20,7 +22,13 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x9b[0-?]*[ -/]*[@-~]|\x9d[^\x07\x9c]*(?:\x07|\x9c|$)"  # their one-byte C1 forms
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+# Bidirectional marks, embeddings, overrides and isolates; zero-width spaces and joiners; the
+# word joiner and invisible operators; the byte order mark.
+_INVISIBLE = re.compile("[\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_LINE_BREAK = re.compile("[\t\n\u0085\u2028\u2029]+")
+_UNSAFE_IN_JSON = re.compile(
+    "[\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 MARK = "\ufffd"
 
 
@@ -36,3 +44,23 @@ def plain(text: str | None) -> str:
 def shown(text: str | None) -> str:
     """Return ``text`` safe for a Rich console: plain, with its markup escaped."""
     return escape(plain(text))
+
+
+def one_line(text: str | None) -> str:
+    """Return ``text`` plain and on one line: tabs and line breaks become single spaces."""
+    return plain(_LINE_BREAK.sub(" ", text or ""))
+
+
+def shown_line(text: str | None) -> str:
+    """Return a name, a handle or a path safe for a Rich console, and on one line."""
+    return escape(one_line(text))
+
+
+def safe_json(text: str) -> str:
+    """Return JSON text with the characters a terminal would act on written as ``\\u`` escapes.
+
+    JSON encoders escape only the controls below U+0020; the C1 controls, bidirectional
+    overrides and zero-width characters pass through raw. Outside strings JSON holds none of
+    them, so escaping them wherever they are keeps the document and its data the same.
+    """
+    return _UNSAFE_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)

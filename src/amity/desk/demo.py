@@ -19,12 +19,18 @@ from amity.desk import accounts
 from amity.desk.people import People, get_people
 from amity.ingest import ImportReport, Progress, import_archives
 from amity.ingest.sync import SyncReport
+from amity.insight.identity import Suggestion, suggest_identities
+from amity.store.people import list_person_accounts, list_rejected_pairs
 from amity.store.reads import count_posts_by_kind, get_own_account_ids
 
 
 @dataclass(frozen=True, slots=True)
 class DemoRun:
-    """What the demo did: the world, the import, the connections and syncs, and the people."""
+    """What the demo did: the world, the import, the connections and syncs, and the people.
+
+    ``suggestions`` are the accounts that may be one person (``amity people suggestions``):
+    the demo merges none of them; that is the user's to do.
+    """
 
     world: demo.DemoWorld
     imported: ImportReport
@@ -32,6 +38,11 @@ class DemoRun:
     synced: tuple[SyncReport, ...]
     people: People
     posts_by_kind: dict[str, int]
+    suggestions: tuple[Suggestion, ...] = ()
+
+    def suggested(self, person_id: int) -> bool:
+        """Return whether a suggestion names one of the person's accounts."""
+        return any(person_id in (s.first.person_id, s.second.person_id) for s in self.suggestions)
 
 
 def run_demo(
@@ -64,4 +75,7 @@ def run_demo(
     with engine.connect() as connection:
         by_kind = count_posts_by_kind(connection, get_own_account_ids(connection))
         found = get_people(connection)
-    return DemoRun(world, imported, connected, tuple(synced), found, by_kind)
+        maybe = suggest_identities(
+            list_person_accounts(connection), list_rejected_pairs(connection)
+        )
+    return DemoRun(world, imported, connected, tuple(synced), found, by_kind, tuple(maybe))

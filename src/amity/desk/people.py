@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
@@ -22,6 +23,7 @@ from amity.errors import NotFound, UsageError
 from amity.insight.evaluate import Evaluation, daily_windows, evaluate
 from amity.insight.eventfile import read_events
 from amity.insight.events import Events, make_events
+from amity.insight.pairs import DAY
 from amity.insight.people import Contact, people_report
 from amity.model import Account, InteractionKind, PersonNote
 from amity.store.follows import get_kept_away
@@ -97,9 +99,15 @@ class People:
 
 
 def get_people(connection: Connection, *, now: int | None = None) -> People:
-    """Score the user's ties as of ``now`` (default: the newest interaction) and name them."""
+    """Score the user's ties as of ``now`` (default: the newest interaction) and name them.
+
+    ``now`` must fall within the history: from the first interaction to the end of the day of
+    the newest (beyond it every tie would only look quieter, and far beyond, all alike).
+    """
     events, own = _own_events(connection)
     newest = int(events.time[-1]) if len(events) else None
+    if now is not None and len(events):
+        _check_moment(now, first=int(events.time[0]), newest=int(events.time[-1]))
     when = now if now is not None else (newest or 0)
     events = events.before(when + 1)
     ego = _node_or_none(events, own)
@@ -142,6 +150,27 @@ def get_people(connection: Connection, *, now: int | None = None) -> People:
         kept_away=len(away),
         pinned_apart=apart,
     )
+
+
+def _check_moment(now: int, *, first: int, newest: int) -> None:
+    """Refuse a moment before the history starts, or after the day of its newest interaction."""
+    span = f"Give a day from {_day(first)} to {_day(newest)}; leave out --at for your newest data."
+    if now < first:
+        raise UsageError(
+            f"nothing in the store is from {_day(now)} or before: your history starts on"
+            f" {_day(first)}",
+            hint=span,
+        )
+    if now // DAY > newest // DAY:
+        raise UsageError(
+            f"{_day(now)} is after your newest data ({_day(newest)}): amity sees your people only"
+            " as far as your history goes",
+            hint=f"{span} Import or sync newer data to see further.",
+        )
+
+
+def _day(moment: int) -> str:
+    return datetime.fromtimestamp(moment, UTC).date().isoformat()
 
 
 @dataclass(frozen=True, slots=True)

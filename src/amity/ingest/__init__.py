@@ -17,16 +17,16 @@ from typing import Any
 
 import orjson
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from amity.errors import SourceError, StoreError, WrongAccount
-from amity.ingest.reader import PARALLEL_FROM_BYTES, can_fork, read_batches
+from amity.ingest.reader import PARALLEL_FROM_BYTES, Export, read_batches
 from amity.ingest.rows import account_row
 from amity.ingest.writer import StoreWriter
 from amity.model import Account, Problem, Record
 from amity.sources.container import Container
 from amity.sources.formats import detect_format, needs_owner, read_archive
 from amity.store import bulk, reads, schema, threads, writes
+from amity.store.engine import sqlite_file
 from amity.store.migrate import require_current
 
 PROBLEMS_KEPT = 1000
@@ -81,10 +81,11 @@ def import_archives(
     """Import the exports at ``paths`` in one transaction and report what changed.
 
     With ``parallel``, each export is parsed in a second process while this one writes; by
-    default that happens for exports of 16 MiB or more, where the machine can fork.
+    default that happens for exports of 16 MiB or more.
     """
     started = clock()
     require_current(engine)
+    store_file = _StoreFile.of(engine)
     with ExitStack() as stack:
         opened = [(stack.enter_context(Container(path)), path) for path in paths]
         formats = [detect_format(container) for container, _ in opened]
@@ -96,14 +97,11 @@ def import_archives(
         try:
             with _no_cycle_collection(), engine.begin() as connection:
                 options = _Options(also_mine, parallel, progress, clock, started, total)
-                return _import_all(connection, opened, formats, options)
-        except OperationalError as error:
-            raise _store_error(error) from error
-        except SQLAlchemyError as error:
-            raise StoreError(
-                f"the store rejected the import: {error}",
-                hint="Nothing was imported. Run `amity db status` to check the store.",
-            ) from error
+                report = _import_all(connection, opened, formats, options)
+        except StoreError as error:
+            raise type(error)(f"{error.message}; nothing was imported", hint=error.hint) from error
+    store_file.check_still_there()
+    return report
 
 
 @contextmanager
@@ -144,7 +142,8 @@ class _Source:
     format: str
     records: Iterator[Record]
     owner: Account
-    parallel: bool
+    apart: Export | None
+    """How a second process reads it again; None to read it in this one."""
 
 
 def _import_all(
@@ -162,7 +161,9 @@ def _import_all(
     with bulk.deferred_indexes(connection, (schema.posts, schema.interactions)):
         done = 0
         for source in sources:
-            done += _load(connection, source, tally, clock, _advance(progress, done, total))
+            own = _load(connection, source, clock, _advance(progress, done, total))
+            tally.extend(own)
+            done += own.bytes_read
         # Linking and threading look posts up by their unique keys only, and update columns
         # that deferred indexes would otherwise have to follow: do them before the rebuild.
         writes.link_posts(connection)
@@ -202,16 +203,16 @@ def _start(
     """Start reading each export and take its owner, the first record every source yields."""
     sources: list[_Source] = []
     if parallel is None:
-        sizes = [_readable_bytes(container) for container, _ in opened]
-        split = [can_fork() and size >= PARALLEL_FROM_BYTES for size in sizes]
+        split = [_readable_bytes(container) >= PARALLEL_FROM_BYTES for container, _ in opened]
     else:
         split = [parallel] * len(opened)
-    for (container, path), name, apart in zip(opened, formats, split, strict=True):
+    for (container, path), name, parallel_here in zip(opened, formats, split, strict=True):
         platform = needs_owner(name)
         owners = [source.owner for source in sources]
         given = _owner_for(connection, platform, owners, container) if platform else None
         records = read_archive(container, name, given)
         owner = _first_owner(records, container)
+        apart = Export(path, name, given) if parallel_here else None
         sources.append(_Source(container, path, name, records, owner, apart))
     return sources
 
@@ -219,23 +220,22 @@ def _start(
 def _load(
     connection: Connection,
     source: _Source,
-    tally: _Tally,
     clock: Callable[[], float],
     progress: Callable[[int], None],
-) -> int:
-    """Stream one export's records into the store as one import run; return the bytes read."""
+) -> _Tally:
+    """Stream one export's records into the store as one import run; return its own tally."""
     run = {"format": source.format, "path": str(source.path), "started_at": int(clock())}
     run_id = writes.insert_import_run(connection, run)
     writer = StoreWriter(connection, run_id)
     writer.write_accounts([account_row(source.owner)])
-    read = 0
-    for batch in read_batches(source.records, source.container, parallel=source.parallel):
-        writer.write(batch)
-        for problem in batch.problems:
-            tally.add(problem)
-        tally.records += batch.records
-        read = batch.bytes_read
-        progress(read)
+    tally = _Tally()
+    try:
+        for batch in read_batches(source.records, source.container, apart=source.apart):
+            writer.write(batch)
+            tally.add_batch(batch.problems, records=batch.records, bytes_read=batch.bytes_read)
+            progress(tally.bytes_read)
+    except RecursionError:
+        raise _too_deep(source.path) from None
     writes.finish_import_run(
         connection,
         run_id,
@@ -246,7 +246,16 @@ def _load(
             "problems": orjson.dumps([p.as_dict() for p in tally.kept]).decode(),
         },
     )
-    return read
+    return tally
+
+
+def _too_deep(path: Path) -> SourceError:
+    """Return the error of an export whose JSON nests deeper than Python can follow."""
+    return SourceError(
+        "holds JSON nested deeper than any real export (thousands of levels); nothing was imported",
+        file=str(path),
+        hint="The file is damaged or was made to crash readers: request a fresh export.",
+    )
 
 
 def _stored_ids(connection: Connection, owners: Sequence[Account]) -> set[int]:
@@ -259,14 +268,26 @@ def _stored_ids(connection: Connection, owners: Sequence[Account]) -> set[int]:
 
 @dataclass(slots=True)
 class _Tally:
+    """What an import run (or a whole import) read: records, bytes and the problems skipped."""
+
     count: int = 0
     records: int = 0
+    bytes_read: int = 0
     kept: list[Problem] = field(default_factory=list)
 
-    def add(self, problem: Problem) -> None:
-        self.count += 1
-        if len(self.kept) < PROBLEMS_KEPT:
-            self.kept.append(problem)
+    def add_batch(self, problems: Sequence[Problem], *, records: int, bytes_read: int) -> None:
+        """Count one batch of an export; ``bytes_read`` is how far into the export it reached."""
+        self.count += len(problems)
+        self.kept.extend(problems[: PROBLEMS_KEPT - len(self.kept)])
+        self.records += records
+        self.bytes_read = bytes_read
+
+    def extend(self, other: _Tally) -> None:
+        """Add the tally of one export to this one, of the whole import."""
+        self.count += other.count
+        self.kept.extend(other.kept[: PROBLEMS_KEPT - len(self.kept)])
+        self.records += other.records
+        self.bytes_read += other.bytes_read
 
 
 def _owner_for(
@@ -289,7 +310,10 @@ def _owner_for(
 
 
 def _first_owner(records: Iterator[Record], container: Container) -> Account:
-    first = next(records, None)
+    try:
+        first = next(records, None)
+    except RecursionError:
+        raise _too_deep(container.path) from None
     if not isinstance(first, Account) or not first.is_own:
         raise SourceError(
             "does not say whose archive it is",
@@ -326,16 +350,36 @@ def _readable_bytes(container: Container) -> int:
     return sum(container.size(name) for name in container.names() if name.endswith(data))
 
 
-def _store_error(error: OperationalError) -> StoreError:
-    text = str(error.orig or error)
-    if "full" in text or "No space" in text or "disk" in text:
-        return StoreError(
-            f"the disk holding the store is full ({text}); nothing was imported",
-            hint="Free some space (or move the workspace) and run the import again.",
-        )
-    if "locked" in text:
-        return StoreError(
-            "the store is busy: another amity command is writing to it; nothing was imported",
-            hint="Wait for the other command to finish and run the import again.",
-        )
-    return StoreError(f"the store failed: {text}; nothing was imported", hint="")
+@dataclass(frozen=True, slots=True)
+class _StoreFile:
+    """The SQLite file an import writes to, as it was when the import began."""
+
+    path: Path | None
+    identity: tuple[int, int] | None
+
+    @classmethod
+    def of(cls, engine: Engine) -> _StoreFile:
+        """Note which file the store is, if it is a SQLite file."""
+        path = sqlite_file(engine.url.render_as_string(hide_password=False))
+        return cls(path, _identity(path))
+
+    def check_still_there(self) -> None:
+        """Fail unless the store's file is still where it was: an import that stored into a
+        file deleted meanwhile (say, with its workspace) stored nothing anyone can open."""
+        if self.path is not None and _identity(self.path) != self.identity:
+            raise StoreError(
+                f"the database {self.path} was deleted or replaced while the import ran,"
+                " so what it read is not in the store",
+                hint="Run the import again (it creates the workspace if it is gone).",
+            )
+
+
+def _identity(path: Path | None) -> tuple[int, int] | None:
+    """Return the device and inode of a file, or None when there is none."""
+    if path is None:
+        return None
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino

@@ -1,13 +1,18 @@
 """Read an export's records into row batches, here or in a second process.
 
 Parsing and normalising an export is about half of an import's work and never touches the store,
-so for a large export it runs in a forked process that hands finished row batches to the writing
+so for a large export it runs in a second process that hands finished row batches to the writing
 one through a pipe: one core parses while the other writes. The pipe holds about one batch, so
 memory stays flat. Batches cross as ``marshal`` data: rows are tuples of strings, integers and
 None, which marshal writes twice and reads five times as fast as pickle. Any error in the reading
 process crosses the pipe pickled and is raised in the writing one, which then rolls back as
-usual. Without ``fork`` (not on Linux) or for small exports, reading stays in this process:
-forking costs more than it saves below a few megabytes.
+usual.
+
+The reading process is started fresh (``spawn``), not forked: the writing process may run other
+threads by then (a progress bar's, a web server's), and a process forked from a threaded one can
+inherit a lock another thread held, and hang. It opens the export again by its path and reads
+it from the start. For small exports reading stays in this process: starting a second one costs
+more than it saves below a few megabytes.
 """
 
 from __future__ import annotations
@@ -16,35 +21,47 @@ import marshal
 import multiprocessing
 import pickle
 from collections.abc import Iterator
+from dataclasses import dataclass
 from multiprocessing.connection import Connection as Pipe
+from pathlib import Path
 from typing import Any
 
 from amity.errors import SourceError
 from amity.ingest.rows import Batch, iter_batches
-from amity.model import Problem, Record
+from amity.model import Account, Problem, Record
 from amity.sources.container import Container
+from amity.sources.formats import read_archive
 
 PARALLEL_FROM_BYTES = 16 << 20
 """Exports at least this large are read in a second process when ``parallel`` is not given."""
 
 
-def can_fork() -> bool:
-    """Return True where a second reading process can be forked."""
-    return "fork" in multiprocessing.get_all_start_methods()
+@dataclass(frozen=True, slots=True)
+class Export:
+    """What a second process needs to read an export again: its path, format and owner.
+
+    ``owner`` is the user's account handed to a format whose files do not say whose they are.
+    """
+
+    path: Path
+    format: str
+    owner: Account | None = None
 
 
 def read_batches(
-    records: Iterator[Record], container: Container, *, parallel: bool
+    records: Iterator[Record], container: Container, *, apart: Export | None = None
 ) -> Iterator[Batch]:
-    """Yield row batches of ``records``; with ``parallel``, build them in a forked process."""
-    if not parallel:
+    """Yield row batches of ``records``; with ``apart``, build them in a second process.
+
+    ``records`` has yielded its owner already; the second process reads the export named by
+    ``apart`` from its start and skips its owner the same way.
+    """
+    if apart is None:
         yield from iter_batches(records, bytes_read=lambda: container.bytes_read)
         return
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(
-        target=_produce, args=(records, container, sender, receiver), daemon=True
-    )
+    process = context.Process(target=_produce, args=(apart, sender), daemon=True)
     process.start()
     sender.close()
     try:
@@ -79,18 +96,22 @@ def _receive(receiver: Pipe, container: Container) -> Iterator[Batch]:
         yield _decode_batch(memoryview(message)[1:])
 
 
-def _produce(records: Iterator[Record], container: Container, sender: Pipe, receiver: Pipe) -> None:
-    """Build batches in the forked process and send them; send the error if reading fails."""
-    # The fork inherited the reading end too. Closed here, the pipe breaks when the writing
-    # process dies (even by kill -9), and this process ends instead of waiting forever.
-    receiver.close()
+def _produce(export: Export, sender: Pipe) -> None:
+    """Build batches in the second process and send them; send the error if reading fails.
+
+    When the writing process dies (even by kill -9) the pipe breaks, and this one ends at its
+    next batch instead of reading on.
+    """
     try:
-        for batch in iter_batches(records, bytes_read=lambda: container.bytes_read):
-            sender.send_bytes(_BATCH + _encode_batch(batch))
+        with Container(export.path) as container:
+            records = read_archive(container, export.format, export.owner)
+            next(records, None)  # the owner, which the writing process has taken already
+            for batch in iter_batches(records, bytes_read=lambda: container.bytes_read):
+                sender.send_bytes(_BATCH + _encode_batch(batch))
         sender.send_bytes(_DONE)
     except BrokenPipeError:
         return  # the writing side gave up first and is rolling back
-    except Exception as error:  # every failure must reach the writing side
+    except BaseException as error:  # every failure must reach the writing side
         sender.send_bytes(_pickled_error(error))
 
 
@@ -124,7 +145,7 @@ def _decode_batch(data: memoryview) -> Batch:
     )
 
 
-def _pickled_error(error: Exception) -> bytes:
+def _pickled_error(error: BaseException) -> bytes:
     try:
         return _ERROR + pickle.dumps(error)
     except Exception:  # one that cannot cross is described instead

@@ -25,6 +25,8 @@ HINT = (
     f"with type one of {', '.join(INTERACTION_KINDS)}; lines starting with # are skipped."
 )
 _SNIFF_LINES = 50
+LATEST_TIME = 253_402_300_799
+"""The last second of the year 9999: a Unix time beyond it is no time amity can show."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ def _read_columns(
     except ValueError:
         source, target = _read_ids(path, layout)
         return source, target, _read_times(path, layout)
+    if not _in_range(numbers[:, 2]).all():
+        raise ValueError("a time is out of range")
     return numbers[:, 0], numbers[:, 1], numbers[:, 2].astype(np.int64)
 
 
@@ -86,12 +90,22 @@ def _read_ids(path: Path, layout: _Layout) -> tuple[NDArray[np.generic], NDArray
 
 def _read_times(path: Path, layout: _Layout) -> NDArray[np.int64]:
     try:
-        return np.asarray(_load(path, layout, (2,), "int64")[:, 0], np.int64)
+        times = np.asarray(_load(path, layout, (2,), "int64")[:, 0], np.int64)
     except ValueError:
         seconds = np.asarray(_load(path, layout, (2,), "float64")[:, 0], np.float64)
-    if not np.isfinite(seconds).all():
-        raise ValueError("a time is not finite")
-    return np.floor(seconds).astype(np.int64)
+        if not _in_range(seconds).all():  # checked before the cast, which would wrap around
+            raise ValueError("a time is out of range") from None
+        return np.floor(seconds).astype(np.int64)
+    if not _in_range(times).all():
+        raise ValueError("a time is out of range")
+    return times
+
+
+def _in_range(times: NDArray[np.generic]) -> NDArray[np.bool_]:
+    """Return which times are Unix times from 1970 to the end of the year 9999 (NaN is not)."""
+    seconds = np.asarray(times, np.float64)
+    inside: NDArray[np.bool_] = (seconds >= 0) & (seconds <= LATEST_TIME)
+    return inside
 
 
 def _read_kinds(path: Path, layout: _Layout) -> NDArray[np.int8]:
@@ -119,7 +133,7 @@ def _layout(path: Path) -> _Layout:
         fields = [field.strip() for field in text.split(delimiter)]
         if len(fields) not in (3, 4):
             raise _error(path, number + 1, f"has {len(fields)} fields, not 3 or 4")
-        header = not _is_number(fields[2])
+        header = not _is_float(fields[2])  # "nan" or "1e99" is a bad time, not a header
         return _Layout(delimiter, number + 1 if header else 0, len(fields))
     raise SourceError("holds no interactions", file=str(path), hint=HINT)
 
@@ -144,18 +158,26 @@ def _what_is_wrong(fields: list[str], expected: int) -> str:
         return f"has {len(fields)} fields where the first line has {expected}"
     if not fields[0] or not fields[1]:
         return "has an empty source or target"
-    if not _is_number(fields[2]):
-        return f"has {fields[2][:40]!r} where a Unix time (seconds) should be"
+    if not _is_time(fields[2]):
+        return (
+            f"has {fields[2][:40]!r} where a Unix time should be (seconds since 1970, up to"
+            " the year 9999)"
+        )
     if expected == 4 and fields[3].lower() not in KIND_CODES:
         return f"has the unknown interaction type {fields[3][:40]!r}"
     return ""
 
 
-def _is_number(text: str) -> bool:
+def _is_float(text: str) -> bool:
     try:
-        return bool(np.isfinite(float(text)))
+        float(text)
     except ValueError:
         return False
+    return True
+
+
+def _is_time(text: str) -> bool:
+    return _is_float(text) and 0 <= float(text) <= LATEST_TIME
 
 
 def _error(path: Path, number: int, reason: str) -> SourceError:

@@ -13,20 +13,30 @@ weight) then scales the result down. The weights, and why:
   other's website: 0.55, as a bio also links friends' sites.
 - The same handle: 0.6 when six characters or longer, 0.35 when shorter (many want ``ana``);
   handles equal but for ``_``, ``.`` and ``-``: 0.5 and 0.3.
+- The same bio, word for word (four words or more; case and punctuation aside): 0.5. People copy
+  their bio from one network to the next, but a bio made of stock phrases ("Illustrator. Slow
+  replies, kind words.") can be anyone's, so alone it stays below the default threshold.
 - A handle that spells the other's display name in full (``anaruiz``, ``ruizana`` for "Ana Ruiz"):
-  0.4. Every Ana Ruiz might choose it, so alone it stays below the default threshold.
+  0.4. Every Ana Ruiz might choose it, so alone it stays below the default threshold. It does not
+  count when the handle's own account shows that name too: then it says nothing the same name
+  does not (and counting it twice is exactly how two namesakes would pass).
 - The same handle, spelling a display name in full: a further 0.25 (0.7 with the handle). To be
   shared by chance, such a handle needs a namesake who spelled their name the same way; a handle
-  made of words (``gardendima``) only needs someone fond of the same words. In the demo world,
-  whose handles come from small word lists, every same-handle pair that spelled the name was
-  right, and about one in six of the others was not.
+  made of words (``gardendima``) only needs someone fond of the same words.
 - The same display name: 0.4 for a name of two words or more, 0.2 for one word. A display name
   alone is weak: unrelated people share names (the demo world has two such pairs, on purpose),
   so on its own it stays below the default threshold of ``amity.insight.identity``.
-- Two known display names with no word in common: against, the score times 0.65.
+- The same name, and both handles built on one word of it (``edda_paper`` and ``edda_pereira``
+  for "Edda Pereira"): a further 0.35 (0.61 with the name). Two handles a person made from their
+  own name agree with it and with each other; a namesake's handle on the other network, made from
+  nothing of the name, leaves the pair at the name alone. Where one name is a short form of the
+  other ("Zeno" and "Zeno Park"), the words of the short form count.
+- Display names that disagree (no word in common, or two full names that differ, "Dima Tran" and
+  "Dima Bello"): against, the score times 0.65. A short form ("Dima", "Dima T.") agrees.
 
-A handle or name shared by more than two accounts says less about any one pair: its weight is
-scaled by 2/n for n accounts.
+A handle, name or bio that several accounts on one network have says less about any one pair:
+its weight is divided by the most accounts on any one network that have it (at least that many
+people use it). One account on each of three networks is one each, and counts in full.
 """
 
 from __future__ import annotations
@@ -45,10 +55,14 @@ SAME_SHORT_HANDLE = 0.35
 ALIKE_HANDLE = 0.5
 ALIKE_SHORT_HANDLE = 0.3
 LONG_HANDLE = 6
+SAME_BIO = 0.5
 NAME_HANDLE = 0.4
 NAME_SHAPED_HANDLE = 0.25
 SAME_NAME = 0.4
 SAME_ONE_WORD_NAME = 0.2
+NAME_IN_HANDLES = 0.35
+NAME_WORD = 3
+"""The shortest word of a name that counts when found in both handles (``bo`` is in too many)."""
 DIFFERENT_NAMES = -0.35
 
 
@@ -64,11 +78,11 @@ class Evidence:
 def collect_evidence(left: Profile, right: Profile, counts: Mapping[str, int]) -> list[Evidence]:
     """Return what suggests, or contradicts, that ``left`` and ``right`` are one person.
 
-    ``counts`` says how many accounts share each handle (``h:`` + its letters) and each folded
-    display name (``n:`` + the name).
+    ``counts`` says, for each handle (``h:`` + its letters), folded display name (``n:`` + the
+    name) and folded bio (``b:`` + the bio), the most accounts on any one network that have it.
     """
     found = [*_links(left, right), *_links(right, left)]
-    found += _same_website(left, right) + _same_avatar(left, right)
+    found += _same_website(left, right) + _same_avatar(left, right) + _same_bio(left, right, counts)
     handles = _handles(left, right, counts)
     found += handles + _name_handles(left, right, counts, same_handle=bool(handles))
     return found + _names(left, right, counts)
@@ -112,6 +126,13 @@ def _same_avatar(left: Profile, right: Profile) -> list[Evidence]:
     return [Evidence("avatar", "same avatar image", SAME_AVATAR)]
 
 
+def _same_bio(left: Profile, right: Profile, counts: Mapping[str, int]) -> list[Evidence]:
+    if not left.bio or left.bio != right.bio:
+        return []
+    text = f"same bio '{_shortened(left.account.bio or left.bio)}'"
+    return [_ambiguous(Evidence("bio", text, SAME_BIO), counts.get(f"b:{left.bio}", 1))]
+
+
 def _handles(left: Profile, right: Profile, counts: Mapping[str, int]) -> list[Evidence]:
     """Return the evidence of equal handles, or handles equal but for punctuation."""
     letters = left.handle_letters
@@ -124,7 +145,7 @@ def _handles(left: Profile, right: Profile, counts: Mapping[str, int]) -> list[E
     else:
         text = f"handles '{left.handle}' and '{right.handle}' differ only in punctuation"
         weight = ALIKE_HANDLE if long else ALIKE_SHORT_HANDLE
-    return [_ambiguous(Evidence("handle", text, weight), counts.get(f"h:{letters}", 2))]
+    return [_ambiguous(Evidence("handle", text, weight), counts.get(f"h:{letters}", 1))]
 
 
 def _name_handles(
@@ -139,11 +160,12 @@ def _name_handles(
     if same_handle:
         handle = "the handle spells" if named.handle == other.handle else "both handles spell"
         evidence = Evidence("name_shaped_handle", f"{handle} {name}", NAME_SHAPED_HANDLE)
+    elif other.name == named.name:
+        return []  # the handle spells its own account's name: the same name says it already
     else:
         text = f"{other.network} handle '{other.handle}' spells {name}"
         evidence = Evidence("name_handle", text, NAME_HANDLE)
-    both = (named.handle_letters == other.handle_letters) + (named.name == other.name)
-    sharing = counts.get(f"n:{named.name}", 1) + counts.get(f"h:{other.handle_letters}", 1) - both
+    sharing = max(counts.get(f"n:{named.name}", 1), counts.get(f"h:{other.handle_letters}", 1))
     return [_ambiguous(evidence, sharing)]
 
 
@@ -156,25 +178,66 @@ def _spelled(left: Profile, right: Profile) -> tuple[Profile, Profile] | None:
 
 
 def _names(left: Profile, right: Profile, counts: Mapping[str, int]) -> list[Evidence]:
-    """Return the evidence of equal display names, or of two names with no word in common."""
+    """Return the evidence of equal display names, or of two names that disagree."""
     if not left.name or not right.name:
         return []
     shown = (left.account.display_name, right.account.display_name)
+    sharing = counts.get(f"n:{left.name}", 1)
     if left.name == right.name:
         text = f"same display name '{shown[0]}'"
         if shown[0] != shown[1]:
             text = f"display names '{shown[0]}' and '{shown[1]}' are the same name"
         weight = SAME_NAME if " " in left.name else SAME_ONE_WORD_NAME
-        return [_ambiguous(Evidence("name", text, weight), counts.get(f"n:{left.name}", 2))]
-    if set(left.name.split()) & set(right.name.split()):
-        return []
+        same = _ambiguous(Evidence("name", text, weight), sharing)
+        return [same, *_name_in_handles(left, right, left.name, sharing)]
+    short = min(left.name, right.name, key=len)
+    if _agree(left.name.split(), right.name.split()):
+        return _name_in_handles(left, right, short, counts.get(f"n:{short}", 1))
     text = f"different display names '{shown[0]}' and '{shown[1]}'"
     return [Evidence("different_names", text, DIFFERENT_NAMES)]
 
 
+def _name_in_handles(left: Profile, right: Profile, name: str, sharing: int) -> list[Evidence]:
+    """Return the evidence of two different handles built on one word of ``name``.
+
+    ``name`` is the display name both show, or the shorter where one is a short form of the
+    other ("Zeno" and "Zeno Park").
+    """
+    first, second = left.handle_letters, right.handle_letters
+    if not first or not second or first == second:
+        return []
+    words = name.split()
+    shared = sorted(w for w in words if len(w) >= NAME_WORD and w in first and w in second)
+    if not shared:
+        return []
+    text = f"handles '{left.handle}' and '{right.handle}' both hold '{shared[0]}' of the name"
+    return [_ambiguous(Evidence("name_in_handles", text, NAME_IN_HANDLES), sharing)]
+
+
+def _agree(first: list[str], second: list[str]) -> bool:
+    """Return whether two folded names can be one person's: one is the other, or a short form.
+
+    Each word of one name must be a word of the other, or its initial ("Ana R.", "Ana").
+    """
+    return _within(first, second) or _within(second, first)
+
+
+def _within(short: list[str], long: list[str]) -> bool:
+    """Return whether each word of ``short`` is a word of ``long``, or the initial of one."""
+    return all(
+        any(w == word or (len(w) == 1 and word.startswith(w)) for word in long) for w in short
+    )
+
+
 def _ambiguous(evidence: Evidence, sharing: int) -> Evidence:
-    """Scale down evidence whose handle or name more than two accounts share."""
-    if sharing <= 2:
+    """Scale down evidence whose handle, name or bio several accounts on one network have."""
+    if sharing <= 1:
         return evidence
-    text = f"{evidence.text}, shared by {sharing} accounts"
-    return replace(evidence, text=text, weight=round(evidence.weight * 2 / sharing, 3))
+    text = f"{evidence.text}, as have {sharing} accounts on one network"
+    return replace(evidence, text=text, weight=round(evidence.weight / sharing, 3))
+
+
+def _shortened(text: str, limit: int = 60) -> str:
+    """Return ``text`` on one line, cut at ``limit`` characters with an ellipsis."""
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"

@@ -5,8 +5,8 @@ or rejects it, and a rejection holds between the two people for good.
 
 Comparing every account with every other would not scale (tens of thousands of accounts in a
 large store), so pairs are first *blocked*: only accounts that share a key are compared — the
-letters of a handle, a folded display name, a website, an avatar, a handle one's display name
-spells, or a profile one's bio or website points to. A key shared by more than ``MAX_BLOCK``
+letters of a handle, a folded display name, a bio, a website, an avatar, a handle one's display
+name spells, or a profile one's bio or website points to. A key shared by more than ``MAX_BLOCK``
 accounts (a one-word name like "Sam") says nothing about any one pair and blocks nothing. Each
 pair found is then weighed on all its evidence (``amity.insight.evidence``).
 
@@ -17,6 +17,7 @@ has kept apart. Of several pairs between the same two people, the best is sugges
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -64,7 +65,7 @@ def suggest_identities(
     """
     profiles = [read_profile(item) for item in accounts if not item.account.is_own]
     index = _index(profiles)
-    counts = {key: len(members) for key, members in index.items()}
+    counts = _most_on_one_network(profiles, index)
     apart = _kept_apart(profiles, rejected)
     best: dict[frozenset[Who], Suggestion] = {}
     for left, right in sorted(_candidates(profiles, index)):
@@ -87,10 +88,23 @@ def _index(profiles: list[Profile]) -> dict[str, list[int]]:
     return index
 
 
+def _most_on_one_network(profiles: list[Profile], index: dict[str, list[int]]) -> dict[str, int]:
+    """Return, for each key, the most accounts on any one network that carry it.
+
+    That many people at least use the key; a person's own accounts on three networks are one
+    on each.
+    """
+    counts = {}
+    for key, members in index.items():
+        networks = Counter(profiles[member].account.platform for member in members)
+        counts[key] = max(networks.values())
+    return counts
+
+
 def _own_keys(profile: Profile) -> set[str]:
     """Return the keys ``profile`` is filed under: what another account can share with it."""
     keys = {f"k:{key}" for key in profile.keys}
-    for prefix, value in (("h", profile.handle_letters), ("n", profile.name),
+    for prefix, value in (("h", profile.handle_letters), ("n", profile.name), ("b", profile.bio),
                           ("w", profile.website), ("a", profile.avatar)):  # fmt: skip
         if value:
             keys.add(f"{prefix}:{value}")

@@ -27,6 +27,8 @@ GENERIC_SITES = frozenset(
 )  # fmt: skip
 """Sites whose front page many people give as their website: only a page of theirs there counts."""
 DEFAULT_AVATARS = ("default_profile", "missing.png", "/avatars/original/missing")
+BIO_WORDS = 4
+"""A bio of fewer words ("Artist.", "he/him") is shared by too many people to tell anyone apart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class Profile:
     """Handles the display name spells: ``anaruiz`` and ``ruizana`` for ``ana ruiz``."""
     website: str | None
     avatar: str | None
+    bio: str | None
+    """The bio folded (case, accents, punctuation), if it is long enough to tell people apart."""
     keys: frozenset[str]
     """Keys that name this account: its handle and its profile addresses."""
     links: tuple[Link, ...]
@@ -73,6 +77,7 @@ def read_profile(item: PersonAccount) -> Profile:
         name_handles=name_handles(name) if name else frozenset(),
         website=_website_key(account.website),
         avatar=_avatar(account.avatar_url),
+        bio=fold_bio(account.bio) if account.bio else None,
         keys=account_keys(account),
         links=tuple(_links(account)),
     )
@@ -80,10 +85,13 @@ def read_profile(item: PersonAccount) -> Profile:
 
 def fold_name(name: str) -> str:
     """Return ``name`` without case, accents, emoji, punctuation or what trails the name."""
-    name = TRAILER.sub("", PRONOUNS.sub(" ", BRACKETED.sub(" ", name)))
-    decomposed = unicodedata.normalize("NFKD", name)
-    kept = (ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join("".join(kept).casefold().split())
+    return " ".join(_words(TRAILER.sub("", PRONOUNS.sub(" ", BRACKETED.sub(" ", name)))))
+
+
+def fold_bio(bio: str) -> str | None:
+    """Return ``bio`` without case, accents or punctuation; None if too short to tell by."""
+    words = _words(bio)
+    return " ".join(words) if len(words) >= BIO_WORDS else None
 
 
 def name_handles(name: str) -> frozenset[str]:
@@ -125,6 +133,13 @@ def _links(account: Account) -> list[Link]:
     if account.website:
         found += find_links(account.website, field="website")
     return found
+
+
+def _words(text: str) -> list[str]:
+    """Return the words of ``text``, folded: no case, accents, emoji or punctuation."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = (ch if ch.isalnum() else " " for ch in decomposed if not unicodedata.combining(ch))
+    return "".join(kept).casefold().split()
 
 
 def _letters(handle: str) -> str:

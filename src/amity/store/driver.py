@@ -100,7 +100,7 @@ def _changed(table: str, columns: Sequence[str]) -> str:
     return " OR ".join(f"{table}.{name} IS DISTINCT FROM excluded.{name}" for name in columns)
 
 
-def upsert_sql(connection: Connection, table: str, columns: Sequence[str], conflict: str) -> str:
+def __upsert_sql(connection: Connection, table: str, columns: Sequence[str], conflict: str) -> str:
     """Return an INSERT ... ON CONFLICT text for positional rows, in the driver's placeholders."""
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(connection, len(columns))})"
@@ -121,7 +121,7 @@ def upsert_posts(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> Non
         f"(platform, platform_id) DO UPDATE SET {', '.join(updates)}"
         f" WHERE {_changed('posts', POST_MUTABLE_FIELDS)} OR {filled}"
     )
-    connection.exec_driver_sql(upsert_sql(connection, "posts", POST_COLUMNS, conflict), list(rows))
+    connection.exec_driver_sql(_upsert_sql(connection, "posts", POST_COLUMNS, conflict), list(rows))
 
 
 def upsert_post_payloads(connection: Connection, rows: Sequence[tuple[str, str, str]]) -> None:
@@ -132,7 +132,7 @@ def upsert_post_payloads(connection: Connection, rows: Sequence[tuple[str, str, 
         "(platform, platform_id) DO UPDATE SET raw = excluded.raw"
         " WHERE post_payloads.raw IS DISTINCT FROM excluded.raw"
     )
-    sql = upsert_sql(connection, "post_payloads", ("platform", "platform_id", "raw"), conflict)
+    sql = _upsert_sql(connection, "post_payloads", ("platform", "platform_id", "raw"), conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 
@@ -147,7 +147,7 @@ def insert_interactions(connection: Connection, rows: Sequence[tuple[Any, ...]])
         "(platform, key) DO UPDATE SET occurred_at = excluded.occurred_at"
         " WHERE interactions.occurred_at IS NULL AND excluded.occurred_at IS NOT NULL"
     )
-    sql = upsert_sql(connection, "interactions", INTERACTION_COLUMNS, conflict)
+    sql = _upsert_sql(connection, "interactions", INTERACTION_COLUMNS, conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 
@@ -156,7 +156,7 @@ def insert_notifications(connection: Connection, rows: Sequence[tuple[Any, ...]]
     if not rows:
         return
     conflict = "(platform, account_id, platform_id) DO NOTHING"
-    sql = upsert_sql(connection, "notifications", NOTIFICATION_COLUMNS, conflict)
+    sql = _upsert_sql(connection, "notifications", NOTIFICATION_COLUMNS, conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 
@@ -177,7 +177,7 @@ def upsert_threads(
         " OR threads.last_at IS DISTINCT FROM excluded.last_at"
     )
     columns = ("platform", "key", "root_post_id", "post_count", "first_at", "last_at")
-    connection.exec_driver_sql(upsert_sql(connection, "threads", columns, conflict), rows)
+    connection.exec_driver_sql(_upsert_sql(connection, "threads", columns, conflict), rows)
     wanted = [row[1] for row in rows]
     found: dict[str, int] = {}
     for start in range(0, len(wanted), CHUNK):

@@ -55,19 +55,17 @@ PERSON_HINT = (
 def get_person_named(connection: Connection, name: str) -> tuple[int, str]:
     """Return the id and name of the one person ``name`` means; fail when none or several fit.
 
-    A person is named by their number (``#12``), by one of their accounts, or by their name.
+    A person is named by their number (``#12``), by one of their accounts, or by their name: the
+    name amity gives them, or the display name of one of their accounts. A number or a name a
+    person had before a merge finds the person they were merged into.
     """
     wanted = name.strip()
     if wanted.startswith("#") and wanted[1:].isdigit():
-        found = _people_where(connection, people.c.id == int(wanted[1:]))
+        ids = [_merged_into(connection, int(wanted[1:]))]
     else:
-        by_account = _people_where(
-            connection,
-            people.c.id.in_([row.person_id for row in _account_rows(connection, wanted)]),
-        )
-        found = by_account or _people_where(
-            connection, func.lower(people.c.display_name) == wanted.lower()
-        )
+        ids = [row.person_id for row in _account_rows(connection, wanted)]
+        ids = ids or _named(connection, wanted)
+    found = _people_where(connection, people.c.id.in_(ids) & people.c.merged_into.is_(None))
     if not found:
         raise NotFound(f"no person named {name!r} in the store", hint=PERSON_HINT)
     if len(found) > 1:
@@ -78,6 +76,26 @@ def get_person_named(connection: Connection, name: str) -> tuple[int, str]:
             hint="Name one by their number, as listed, or by an account with its network.",
         )
     return found[0]
+
+
+def _merged_into(connection: Connection, number: int) -> int:
+    """Return the person numbered ``number`` now: itself, or the person it was merged into."""
+    query = select(people.c.merged_into).where(people.c.id == number)
+    merged = connection.execute(query).scalar()
+    return number if merged is None else int(merged)
+
+
+def _named(connection: Connection, wanted: str) -> list[int]:
+    """Return the people whose name, or an account's display name, is ``wanted`` (any case)."""
+    lowered = wanted.lower()
+    by_name = select(func.coalesce(people.c.merged_into, people.c.id)).where(
+        func.lower(people.c.display_name) == lowered
+    )
+    by_account = select(accounts.c.person_id).where(
+        func.lower(accounts.c.display_name) == lowered, accounts.c.person_id.is_not(None)
+    )
+    found = connection.execute(by_name.union(by_account)).scalars()
+    return sorted(int(person) for person in found)
 
 
 def _account_rows(connection: Connection, name: str) -> list[Any]:

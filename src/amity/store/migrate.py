@@ -11,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from amity.errors import SchemaOutOfDate
+from amity.errors import SchemaOutOfDate, SchemaTooNew
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -22,6 +22,8 @@ class SchemaStatus:
 
     current: str | None
     head: str
+    known: bool = True
+    """False when the revision is none this version of amity has: a newer amity wrote it."""
 
     @property
     def up_to_date(self) -> bool:
@@ -38,6 +40,9 @@ def _config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the database to ``revision`` (the newest by default)."""
+    status = get_status(engine)
+    if not status.known:
+        raise too_new(status)
     command.upgrade(_config(engine), revision)
 
 
@@ -48,18 +53,36 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def get_status(engine: Engine) -> SchemaStatus:
     """Return the database's current revision beside the newest one."""
-    head = ScriptDirectory.from_config(_config(engine)).get_current_head()
+    scripts = ScriptDirectory.from_config(_config(engine))
+    head = scripts.get_current_head()
     assert head is not None, "the package ships at least one migration"
     with engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
-    return SchemaStatus(current=current, head=head)
+    known = current is None or current in {script.revision for script in scripts.walk_revisions()}
+    return SchemaStatus(current=current, head=head, known=known)
 
 
 def require_current(engine: Engine) -> None:
     """Fail with a clear message unless the schema is at the newest revision."""
     status = get_status(engine)
+    if not status.known:
+        raise too_new(status)
+    if status.current is None:
+        raise SchemaOutOfDate(
+            "the store holds no amity schema yet: it was never set up",
+            hint="Run `amity init` to set it up.",
+        )
     if not status.up_to_date:
         raise SchemaOutOfDate(
-            f"the database schema is at {status.current or 'nothing'}, amity needs {status.head}",
+            f"the database schema is at {status.current}, amity needs {status.head}",
             hint="Run `amity db upgrade` (your data is kept).",
         )
+
+
+def too_new(status: SchemaStatus) -> SchemaTooNew:
+    """Return the error of a store written by a newer amity than this one."""
+    return SchemaTooNew(
+        f"the store was written by a newer version of amity: its schema is at {status.current},"
+        f" and this version knows revisions up to {status.head}",
+        hint="Upgrade amity (pip install --upgrade amity) to use this store; nothing was changed.",
+    )

@@ -3,7 +3,9 @@
 Only the user's own commands call the writes here. Imports file new accounts with
 ``writes.create_missing_people``, which leaves filed accounts alone, so a merge or a split holds
 through any number of re-imports; and every decision is also written to ``identity_decisions``
-under the accounts' natural keys, so a rejected pair is never suggested again.
+under the accounts' natural keys, so a rejected pair is never suggested again. A person merged
+into another keeps its row and its number, pointing at the person kept (``merged_into``), so
+``#NUMBER`` finds them however many merges later.
 """
 
 from __future__ import annotations
@@ -29,11 +31,19 @@ OWN_HINT = (
 
 @dataclass(frozen=True, slots=True)
 class Merged:
-    """The person that accounts were merged into, all their accounts, and how many people went."""
+    """The person that accounts were merged into, all their accounts, and the people merged.
+
+    ``merged_ids`` are the numbers of the people merged into ``person_id``; they find it still.
+    """
 
     person_id: int
     accounts: tuple[Account, ...]
-    people_merged: int
+    merged_ids: tuple[int, ...] = ()
+
+    @property
+    def people_merged(self) -> int:
+        """Return how many people were merged into the one kept."""
+        return len(self.merged_ids)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +76,8 @@ def merge_accounts(connection: Connection, *, keys: Sequence[AccountKey], now: i
     """Make the accounts named by ``keys``, and every account of their people, one person.
 
     The person kept is the one with the most accounts, then the earliest; the others' notes,
-    tags and circle pin move to it, and they are deleted.
+    tags and circle pin move to it, and they stay only as numbers that lead to it. The person
+    kept takes a merged person's name if its own was only one of the accounts' handles.
     """
     rows = _require(connection, keys)
     _refuse_own_with_contacts(rows)
@@ -77,10 +88,10 @@ def merge_accounts(connection: Connection, *, keys: Sequence[AccountKey], now: i
         move_knowledge(connection, from_person=person, to_person=keep)
     _file_under(connection, keep, others, [row.id for row in rows])
     _name_person(connection, keep, others)
-    connection.execute(delete(people).where(people.c.id.in_(others)))
+    _point_at(connection, keep, others)
     for first, second in combinations(sorted({row_key(row) for row in rows}), 2):
         _decide(connection, first, second, "merged", now)
-    return Merged(keep, tuple(_accounts_of(connection, keep)), len(others))
+    return Merged(keep, tuple(_accounts_of(connection, keep)), tuple(others))
 
 
 def split_account(connection: Connection, *, key: AccountKey, now: int) -> Split:
@@ -169,20 +180,33 @@ def _file_under(
 
 
 def _name_person(connection: Connection, person: int, others: Sequence[int]) -> None:
-    """Give the kept person a display name from a merged one, if it had none."""
-    merged = people.alias("merged")
-    name = (
-        select(merged.c.display_name)
-        .where(merged.c.id.in_(others), merged.c.display_name.is_not(None))
-        .order_by(merged.c.id)
-        .limit(1)
-        .scalar_subquery()
+    """Give the kept person a name: its own, a merged person's, or an account's display name.
+
+    A name that is only one of the accounts' handles gives way to a real one: imports name a
+    person by their handle when the archive gives no display name (a Mastodon export names
+    contacts by handle only), and a merge with their account on another network brings it.
+    """
+    rows = connection.execute(
+        select(people.c.id, people.c.display_name).where(people.c.id.in_([person, *others]))
     )
-    connection.execute(
-        update(people)
-        .where(people.c.id == person, people.c.display_name.is_(None))
-        .values(display_name=name)
-    )
+    names = dict(rows.all())
+    owned = connection.execute(
+        select(accounts.c.handle, accounts.c.display_name)
+        .where(accounts.c.person_id == person)
+        .order_by(accounts.c.id)
+    ).all()
+    handles = {handle for handle, _ in owned}
+    candidates = [names.get(p) for p in (person, *others)] + [shown for _, shown in owned]
+    real = [name for name in candidates if name and name not in handles]
+    name = real[0] if real else next((name for name in candidates if name), None)
+    if name != names.get(person):
+        connection.execute(update(people).where(people.c.id == person).values(display_name=name))
+
+
+def _point_at(connection: Connection, person: int, others: Sequence[int]) -> None:
+    """Leave the people ``others`` (and any merged into them before) as numbers for ``person``."""
+    merged = people.c.id.in_(others) | people.c.merged_into.in_(others)
+    connection.execute(update(people).where(merged).values(merged_into=person))
 
 
 def _decide(

@@ -90,9 +90,10 @@ def get_totals(connection: Connection) -> StoreTotals:
     def count(table: object) -> int:
         return int(connection.execute(select(func.count()).select_from(table)).scalar_one())  # type: ignore[arg-type]
 
+    live_people = people.select().where(people.c.merged_into.is_(None)).subquery()
     return StoreTotals(
         accounts=count(accounts),
-        people=count(people),
+        people=count(live_people),  # a person merged into another is only a number now
         posts=count(posts),
         interactions=count(interactions),
         threads=count(threads),

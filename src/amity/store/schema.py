@@ -39,7 +39,12 @@ people = Table(
     Column("id", Integer, primary_key=True),
     Column("display_name", Text),
     Column("created_at", BigInteger, nullable=False),
+    Column("merged_into", Integer),
 )
+"""A person merged into another keeps its row, with no accounts and ``merged_into`` set: its
+number still finds the person it became, and is never given to anyone else. (No foreign key:
+SQLite adds the column in place only without one, and the people table is too widely referenced
+to rebuild.)"""
 
 accounts = Table(
     "accounts",

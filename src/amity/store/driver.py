@@ -100,7 +100,7 @@ def _changed(table: str, columns: Sequence[str]) -> str:
     return " OR ".join(f"{table}.{name} IS DISTINCT FROM excluded.{name}" for name in columns)
 
 
-def __upsert_sql(connection: Connection, table: str, columns: Sequence[str], conflict: str) -> str:
+def _upsert_sql(connection: Connection, table: str, columns: Sequence[str], conflict: str) -> str:
     """Return an INSERT ... ON CONFLICT text for positional rows, in the driver's placeholders."""
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(connection, len(columns))})"

@@ -133,16 +133,22 @@ def test_people_shown_twice_in_the_summary_are_suggested_as_one(
         assert {frozenset(pair) for pair in combinations(keys, 2)} <= suggested(shown)
 
 
-def test_edda_pereira_is_one_person_on_three_networks(
+def test_the_inner_circle_on_three_networks_is_suggested_as_one_person_each(
     shown: list[Suggestion], accounts: list[PersonAccount], truth: dict[str, Any]
 ) -> None:
-    if truth["seed"] != 7:
-        pytest.skip("Edda Pereira is of the world of seed 7")
-    edda = next(p for p in truth["people"] if p["display_name"] == "Edda Pereira")
+    """Edda Pereira of seed 7 among them: her accounts were never suggested as one."""
     owner = owners_of_accounts(truth)
-    keys = [item.account.key for item in accounts if owner.get(item.account.key) == edda["key"]]
-    assert {key[0] for key in keys} == {"mastodon", "twitter", "bluesky"}
-    assert {frozenset(pair) for pair in combinations(keys, 2)} <= suggested(shown)
+    inner = {p["key"]: p["display_name"] for p in truth["people"] if p["layer"] == 1}
+    keys: dict[str, list[AccountKey]] = {}
+    for item in accounts:
+        if owner.get(item.account.key) in inner:
+            keys.setdefault(owner[item.account.key], []).append(item.account.key)
+    everywhere = {person: found for person, found in keys.items() if len(found) == 3}
+    assert everywhere
+    for found in everywhere.values():
+        assert {frozenset(pair) for pair in combinations(found, 2)} <= suggested(shown)
+    if truth["seed"] == 7:
+        assert "Edda Pereira" in {inner[person] for person in everywhere}
 
 
 def test_likely_suggestions_spelling_the_name_are_right(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,11 +23,17 @@ from amity.ingest import Progress as ProgressCallback
 from amity.store.reads import RECORD_KINDS
 
 PROBLEMS_SHOWN = 10
+REDRAW_SECONDS = 0.1
 
 
 @contextmanager
 def byte_progress(description: str) -> Iterator[ProgressCallback]:
-    """Show a progress bar on stderr (when it is a terminal) and yield its update function."""
+    """Show a progress bar on stderr (when it is a terminal) and yield its update function.
+
+    The bar is redrawn by its updates, at most ten times a second, not by a thread of its own:
+    an import may start its reading process by forking, which must not happen while another
+    thread runs (see ``amity.ingest.reader``).
+    """
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -35,12 +42,19 @@ def byte_progress(description: str) -> Iterator[ProgressCallback]:
         TimeRemainingColumn(),
         console=err,
         transient=True,
+        auto_refresh=False,
         disable=not err.is_terminal,
     )
     task = bar.add_task(description, total=None)
+    drawn = 0.0
 
     def update(done: int, total: int) -> None:
-        bar.update(task, completed=done, total=total)
+        nonlocal drawn
+        now = time.monotonic()
+        redraw = now - drawn >= REDRAW_SECONDS
+        bar.update(task, completed=done, total=total, refresh=redraw)
+        if redraw:
+            drawn = now
 
     with bar:
         yield update

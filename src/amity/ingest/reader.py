@@ -6,13 +6,13 @@ one through a pipe: one core parses while the other writes. The pipe holds about
 memory stays flat. Batches cross as ``marshal`` data: rows are tuples of strings, integers and
 None, which marshal writes twice and reads five times as fast as pickle. Any error in the reading
 process crosses the pipe pickled and is raised in the writing one, which then rolls back as
-usual.
+usual. The reading process opens the export again by its path and reads it from the start.
 
-The reading process is started fresh (``spawn``), not forked: the writing process may run other
-threads by then (a progress bar's, a web server's), and a process forked from a threaded one can
-inherit a lock another thread held, and hang. It opens the export again by its path and reads
-it from the start. For small exports reading stays in this process: starting a second one costs
-more than it saves below a few megabytes.
+It is forked only where forking is the platform's way and no other thread runs in the writing
+process: a process forked while another thread holds a lock (a progress bar's, a web server's)
+inherits the lock held, and can hang on it. Otherwise it is started afresh (``spawn``), which
+costs about a second of imports. For small exports reading stays in this process: a second one
+costs more than it saves below a few megabytes.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from __future__ import annotations
 import marshal
 import multiprocessing
 import pickle
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection as Pipe
+from multiprocessing.context import ForkContext, SpawnContext
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from amity.errors import SourceError
 from amity.ingest.rows import Batch, iter_batches
@@ -54,14 +56,14 @@ def read_batches(
     """Yield row batches of ``records``; with ``apart``, build them in a second process.
 
     ``records`` has yielded its owner already; the second process reads the export named by
-    ``apart`` from its start and skips its owner the same way.
+    ``apart`` from its start and skips its owner the same way. See ``start_method``.
     """
     if apart is None:
         yield from iter_batches(records, bytes_read=lambda: container.bytes_read)
         return
-    context = multiprocessing.get_context("spawn")
+    context = _context(start_method())
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_produce, args=(apart, sender), daemon=True)
+    process = context.Process(target=_produce, args=(apart, sender, receiver), daemon=True)
     process.start()
     sender.close()
     try:
@@ -72,6 +74,18 @@ def read_batches(
         if process.is_alive():
             process.kill()
             process.join()
+
+
+def start_method() -> Literal["fork", "spawn"]:
+    """Return how to start the reading process: forked if safe here and now, else afresh."""
+    forking_is_the_way = multiprocessing.get_all_start_methods()[0] == "fork"
+    return "fork" if forking_is_the_way and threading.active_count() == 1 else "spawn"
+
+
+def _context(method: Literal["fork", "spawn"]) -> ForkContext | SpawnContext:
+    if method == "fork":
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
 
 
 # Each message opens with one byte saying what follows.
@@ -96,12 +110,15 @@ def _receive(receiver: Pipe, container: Container) -> Iterator[Batch]:
         yield _decode_batch(memoryview(message)[1:])
 
 
-def _produce(export: Export, sender: Pipe) -> None:
+def _produce(export: Export, sender: Pipe, receiver: Pipe) -> None:
     """Build batches in the second process and send them; send the error if reading fails.
 
     When the writing process dies (even by kill -9) the pipe breaks, and this one ends at its
     next batch instead of reading on.
     """
+    # This process has the reading end too (forked, or handed over). Closed here, the pipe
+    # breaks when the writing process dies, and this one ends instead of waiting forever.
+    receiver.close()
     try:
         with Container(export.path) as container:
             records = read_archive(container, export.format, export.owner)
@@ -111,7 +128,7 @@ def _produce(export: Export, sender: Pipe) -> None:
         sender.send_bytes(_DONE)
     except BrokenPipeError:
         return  # the writing side gave up first and is rolling back
-    except BaseException as error:  # every failure must reach the writing side
+    except Exception as error:  # every failure must reach the writing side
         sender.send_bytes(_pickled_error(error))
 
 
@@ -145,7 +162,7 @@ def _decode_batch(data: memoryview) -> Batch:
     )
 
 
-def _pickled_error(error: BaseException) -> bytes:
+def _pickled_error(error: Exception) -> bytes:
     try:
         return _ERROR + pickle.dumps(error)
     except Exception:  # one that cannot cross is described instead

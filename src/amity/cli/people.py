@@ -137,6 +137,11 @@ def reject(
     with engine.begin() as connection:
         left = get_account_named(connection, first)
         right = get_account_named(connection, second)
+        if left.key == right.key:
+            raise IdentityConflict(
+                f"{first!r} and {second!r} are the same account: name two different ones",
+                hint="Example: amity people reject mastodon:ana@mastodon.social x:ana_r",
+            )
         reject_suggestion(connection, first=left.key, second=right.key, now=int(time.time()))
     pair = f"{_who(left)} and {_who(right)}"
     err.print(f"Kept apart: {escape(pair)} will not be suggested as one person again.")

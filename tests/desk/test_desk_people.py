@@ -22,6 +22,7 @@ from amity.desk.people import (
     evaluate_file,
     evaluate_workspace,
     get_people,
+    get_persons,
 )
 from amity.errors import NotFound, UsageError
 from amity.ingest import import_archives
@@ -29,6 +30,7 @@ from amity.insight.pairs import DAY
 from amity.store import knowledge, open_store
 from amity.store.lookup import get_person_named
 from amity.store.people import merge_accounts
+from amity.store.schema import accounts, people
 
 CLOCK = 1.7e9
 
@@ -120,6 +122,21 @@ def test_merged_accounts_are_one_contact(store: Engine, truth: dict[str, Any]) -
     assert one.contact.tie.sent == sum(part.contact.tie.sent for part in parts)
     assert len(one.person.accounts) == 2
     assert len(after.standings) == len(before.standings) - 1
+    assert one.person.name == both["accounts"]["twitter"]["display_name"]
+
+
+def test_a_person_named_by_a_handle_shows_an_account_display_name(engine: Engine) -> None:
+    with engine.begin() as connection:
+        connection.execute(
+            people.insert(), [{"id": 1, "display_name": "ana@m.example", "created_at": 0}]
+        )
+        connection.execute(
+            accounts.insert(),
+            [{"platform": "mastodon", "platform_id": "https://m.example/users/ana",
+              "handle": "ana@m.example", "display_name": "Ana Ruiz", "person_id": 1,
+              "is_own": False}],
+        )  # fmt: skip
+        assert get_persons(connection, [1])[1].name == "Ana Ruiz"
 
 
 def test_as_of_an_earlier_day_sees_only_what_came_before(store: Engine) -> None:

@@ -230,7 +230,7 @@ def get_persons(connection: Connection, person_ids: Sequence[int]) -> dict[int, 
     return {
         pid: Person(
             person_id=pid,
-            name=names.get(pid) or _fallback_name(owned[pid], pid),
+            name=_person_name(names.get(pid), owned[pid], pid),
             accounts=tuple(owned[pid]),
             tags=tuple(tags.get(pid, ())),
         )
@@ -290,6 +290,18 @@ def _node_or_none(events: Events, label: int) -> int | None:
         return events.node(label)
     except KeyError:
         return None
+
+
+def _person_name(stored: str | None, owned: Sequence[Account], person_id: int) -> str:
+    """Return a person's name: the stored one, unless it is only a handle and an account has one.
+
+    An import names a person by their handle where the archive gives no display name (a
+    Mastodon export's contacts); a sync brings the display name later, onto the account.
+    """
+    if stored and stored not in {account.handle for account in owned}:
+        return stored
+    shown = next((account.display_name for account in owned if account.display_name), None)
+    return shown or stored or _fallback_name(owned, person_id)
 
 
 def _fallback_name(owned: Sequence[Account], person_id: int) -> str:

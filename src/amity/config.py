@@ -39,8 +39,9 @@ SETTINGS = (
     Setting(
         "database_url",
         "AMITY_DATABASE_URL",
-        "SQLAlchemy URL of the store. Default: sqlite:///WORKSPACE/amity.db. Use"
-        " postgresql+psycopg://USER:PASSWORD@HOST/NAME for PostgreSQL.",
+        "SQLAlchemy URL of the store, SQLite or PostgreSQL. Default:"
+        " sqlite:///WORKSPACE/amity.db. Use postgresql+psycopg://USER:PASSWORD@HOST/NAME for"
+        " PostgreSQL.",
     ),
     Setting(
         "bluesky_plc",

@@ -16,6 +16,7 @@ from amity.cli.common import (
     err,
     friendly_errors,
     open_current_store,
+    path_given,
     print_json,
 )
 from amity.cli.people_json import entry_data, note_data, person_data, standing_data, view_data
@@ -38,6 +39,8 @@ from amity.desk.people import (
 )
 from amity.insight.pairs import DAY
 
+MOST_WINDOWS = 100_000
+"""More test windows than a day each over a lifetime of history is a mistyped number."""
 AtOption = Annotated[
     datetime | None,
     typer.Option(
@@ -154,7 +157,7 @@ def evaluate_command(
             help="A timestamped interaction list: `source target unixtime [type]` a line,"
             " separated by spaces or commas. Without it, the workspace's own history.",
             show_default=False,
-            exists=False,
+            parser=path_given,
         ),
     ] = None,
     learn: Annotated[
@@ -168,6 +171,7 @@ def evaluate_command(
         typer.Option(
             "--windows",
             min=1,
+            max=MOST_WINDOWS,
             help="Test windows (default: 10 for a file, one a day for the workspace).",
         ),
     ] = None,

@@ -15,7 +15,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import StatementError
 
 from amity.cli.text import plain, safe_json, shown
 from amity.config import Settings, load_settings, require_workspace
@@ -58,6 +58,17 @@ def _person_name(name: str) -> str:
     return name
 
 
+def path_given(text: str | Path | None) -> Path | None:
+    """Read a path from the command line; refuse an empty one, which would mean this folder.
+
+    An empty path is most often a shell variable that was never set: taken as ``.`` it would
+    make a workspace of, or write into, whatever folder the command runs in.
+    """
+    if isinstance(text, str) and not text.strip():
+        raise typer.BadParameter("an empty path; give a folder or file by its name")
+    return None if text is None else Path(text)
+
+
 WorkspaceOption = Annotated[
     Path | None,
     typer.Option(
@@ -65,6 +76,7 @@ WorkspaceOption = Annotated[
         "-w",
         help="Workspace folder (default: $AMITY_WORKSPACE or the platform's data folder).",
         show_default=False,
+        parser=path_given,
     ),
 ]
 PersonArgument = Annotated[
@@ -158,10 +170,13 @@ def _file_error(error: OSError) -> tuple[str, str]:
 
 
 def _first_line(error: Exception) -> str:
-    """Return the first line of an error's text; of the database's, without SQL or rows."""
-    inner = getattr(error, "orig", None) if isinstance(error, SQLAlchemyError) else error
-    lines = str(inner if inner is not None else type(error).__name__).strip().splitlines()
-    return lines[0] if lines else ""
+    """Return the first line of an error's text; of a statement's, its cause without SQL or rows."""
+    if isinstance(error, StatementError):
+        inner: object = error.orig if error.orig is not None else type(error).__name__
+    else:
+        inner = error
+    lines = str(inner).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def _report(message: str, hint: str) -> None:

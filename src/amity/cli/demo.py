@@ -17,6 +17,7 @@ from amity.cli.common import (
     err,
     friendly_errors,
     out,
+    path_given,
     print_json,
     settings_for,
 )
@@ -32,10 +33,19 @@ app = typer.Typer(
 )
 
 PostsOption = Annotated[
-    int, typer.Option("--posts", min=10, help="How many posts and boosts the user makes in all.")
+    int,
+    typer.Option(
+        "--posts",
+        min=10,
+        max=10_000_000,
+        help="How many posts and boosts the user makes in all (up to ten million).",
+    ),
 ]
 SeedOption = Annotated[
-    int, typer.Option("--seed", help="Seed of the generator; same seed, same world.")
+    int,
+    typer.Option(
+        "--seed", min=0, max=2**32 - 1, help="Seed of the generator; same seed, same world."
+    ),
 ]
 
 
@@ -129,7 +139,9 @@ def _show_posts_by_kind(by_kind: dict[str, int]) -> None:
 @app.command("generate")
 @friendly_errors
 def generate(
-    directory: Annotated[Path, typer.Argument(help="Folder to write the archives into.")],
+    directory: Annotated[
+        Path, typer.Argument(help="Folder to write the archives into.", parser=path_given)
+    ],
     posts: PostsOption = demo.DEFAULT_POSTS,
     seed: SeedOption = demo.DEFAULT_SEED,
     zip_archives: Annotated[bool, typer.Option("--zip", help="Write .zip files.")] = False,

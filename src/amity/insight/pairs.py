@@ -50,9 +50,9 @@ class PairColumns:
     ``weight_*`` are kind-weighted sums decayed to ``now``; ``peak_weight`` is the highest the
     two-way sum reached, decayed to each moment, in the year before the last contact;
     ``decayed_events`` counts events both ways, decayed but not weighted. ``recent_kinds``
-    counts both ways by kind in the recent window. Contact days are days with talk (``TALK_KINDS``) either way;
-    ``first_talk``/``last_talk`` are its first and last moments (-1: none); gaps are between
-    contact days, in days (NaN: fewer than two).
+    counts both ways by kind in the recent window. Contact days are days with talk
+    (``TALK_KINDS``) either way; ``first_talk``/``last_talk`` are its first and last moments
+    (-1: none); gaps are between contact days, in days (NaN: fewer than two).
     """
 
     low: NDArray[np.int32]

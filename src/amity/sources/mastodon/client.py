@@ -86,8 +86,11 @@ def instance_url(text: str) -> str:
         value = value.rsplit("@", 1)[-1]
     if "://" not in value:
         value = f"https://{value}"
-    parts = urlsplit(value)
-    host = parts.hostname or ""
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname or ""
+    except ValueError:  # a "[" that opens no IPv6 address
+        parts, host = urlsplit("https://"), ""
     local = host == "localhost" or host.startswith("127.") or host == "::1"
     if not host or parts.scheme not in ("https", "http") or (parts.scheme == "http" and not local):
         raise UsageError(

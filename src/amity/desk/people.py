@@ -19,10 +19,14 @@ from typing import NoReturn
 import numpy as np
 from sqlalchemy import Connection, select
 
-from amity.errors import NotFound, UsageError
-from amity.insight.evaluate import Evaluation, daily_windows, evaluate
+from amity.desk.workspace import no_own_account
+from amity.errors import UsageError
+from amity.insight.drift import describe_drift, describe_rise
+from amity.insight.evaluate import Evaluation as Evaluation  # the record the CLI renders
+from amity.insight.evaluate import daily_windows, evaluate
 from amity.insight.eventfile import read_events
 from amity.insight.events import Events, make_events
+from amity.insight.explanation import describe_tie, duration_words, explain_tie
 from amity.insight.pairs import DAY
 from amity.insight.people import Contact, people_report
 from amity.model import Account, InteractionKind, PersonNote
@@ -32,7 +36,8 @@ from amity.store.knowledge import get_circle_pins, get_tags, list_notes
 from amity.store.lookup import account_from_row, account_label, get_person_named
 from amity.store.schema import accounts, people
 
-NO_OWN_HINT = "Import one of your own archives first: amity import PATH (see docs/sources.md)."
+CHUNK = 900
+"""People looked up by id in one ``IN (…)``: under SQLite's limit of host parameters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +67,35 @@ class Standing:
 
     person: Person
     contact: Contact
+
+    @property
+    def explanation(self) -> str:
+        """Say in words why the person stands where they do: the facts behind the tie."""
+        return describe_tie(explain_tie(self.contact.tie))
+
+    @property
+    def drift_explanation(self) -> str | None:
+        """Say in words how the tie is drifting; None when it is not."""
+        drift = self.contact.drift
+        return None if drift is None else describe_drift(drift)
+
+    @property
+    def rise_explanation(self) -> str | None:
+        """Say in words how the tie is rising; None when it is not."""
+        rise = self.contact.rise
+        return None if rise is None else describe_rise(rise)
+
+    @property
+    def silent_for(self) -> str | None:
+        """Say how long a drifting tie has been silent ("7 weeks"); None when it is not drifting."""
+        drift = self.contact.drift
+        return None if drift is None else duration_words(drift.silence_days)
+
+    @property
+    def days_since_last(self) -> float:
+        """Return the days from the last interaction with them to the moment of the view."""
+        tie = self.contact.tie
+        return (tie.now - tie.last_at) / DAY
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,19 +248,49 @@ def layer_of(entry: Standing | Pinned) -> int:
     return entry.layer if isinstance(entry, Pinned) else entry.contact.layer
 
 
+def select_people(
+    found: People,
+    *,
+    circle: int | None = None,
+    everyone: bool = False,
+    tag: str | None = None,
+    limit: int | None = None,
+) -> tuple[Standing | Pinned, ...]:
+    """Return the entries of the people list, circle by circle, as filtered.
+
+    ``circle`` keeps one circle (0: further out than circle 4); without it, circles 1 to 4
+    are kept, and everyone with ``everyone``. ``tag`` keeps the people tagged so.
+    """
+    wanted = None if tag is None else tag.strip().lower()
+    kept = [
+        entry
+        for entry in in_circle_order(found)
+        if ((circle is None and (everyone or layer_of(entry) > 0)) or layer_of(entry) == circle)
+        and (wanted is None or wanted in entry.person.tags)
+    ]
+    return tuple(kept[:limit])
+
+
 def get_persons(connection: Connection, person_ids: Sequence[int]) -> dict[int, Person]:
-    """Return the named people with their accounts and tags, by person id."""
+    """Return the named people with their accounts and tags, by person id.
+
+    A few people are looked up by their ids; many (the whole people list) by one pass over the
+    tables, which is cheaper than thousands of keyed lookups.
+    """
     wanted = set(person_ids)
-    names = {
-        int(pid): name
-        for pid, name in connection.execute(select(people.c.id, people.c.display_name))
-        if pid in wanted
-    }
+    names: dict[int, str | None] = {}
     owned: dict[int, list[Account]] = {pid: [] for pid in wanted}
-    for row in connection.execute(select(accounts).order_by(accounts.c.id)):
-        if row.person_id in wanted:
-            owned[row.person_id].append(account_from_row(row))
-    tags = get_tags(connection)
+    for part in _id_parts(wanted):
+        name_query = select(people.c.id, people.c.display_name)
+        account_query = select(accounts).order_by(accounts.c.id)
+        if part is not None:
+            name_query = name_query.where(people.c.id.in_(part))
+            account_query = account_query.where(accounts.c.person_id.in_(part))
+        names.update((int(pid), name) for pid, name in connection.execute(name_query))
+        for row in connection.execute(account_query):
+            if row.person_id in wanted:
+                owned[row.person_id].append(account_from_row(row))
+    tags = get_tags(connection, person_ids=wanted if len(wanted) <= CHUNK else None)
     return {
         pid: Person(
             person_id=pid,
@@ -236,6 +300,13 @@ def get_persons(connection: Connection, person_ids: Sequence[int]) -> dict[int, 
         )
         for pid in wanted
     }
+
+
+def _id_parts(wanted: set[int]) -> list[list[int] | None]:
+    """Split ids into lookups of at most ``CHUNK``; a single full pass (None) beyond that."""
+    if len(wanted) > CHUNK:
+        return [None]
+    return [sorted(wanted)] if wanted else []
 
 
 def evaluate_file(path: Path, *, learn: float = 0.8, windows: int = 10) -> Evaluation:
@@ -274,7 +345,7 @@ def _own_events(connection: Connection) -> tuple[Events, int]:
     """Return the store's history as events between people, and the user's own person id."""
     history = get_history(connection)
     if history.own_person is None:
-        raise NotFound("there is no account of yours in the store yet", hint=NO_OWN_HINT)
+        raise no_own_account()
     return history_events(history), history.own_person
 
 

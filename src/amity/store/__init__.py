@@ -5,13 +5,16 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-
-from sqlalchemy import Engine
+from typing import TYPE_CHECKING
 
 from amity.config import PRIVATE_FILE, Settings, create_workspace
 from amity.errors import StoreError
-from amity.store import migrate
-from amity.store.engine import open_engine, parse_url, sqlite_file
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+# SQLAlchemy and Alembic load when a store is opened, not when the package is imported: a
+# first look at a store (``store.glance``) must not pay for them.
 
 SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 """The files SQLite keeps beside a database while it is open; they hold its data too."""
@@ -24,6 +27,9 @@ def open_store(settings: Settings, *, create: bool = False) -> Engine:
     to 0 bytes) is refused, never set up again silently over what it held; without ``create``,
     so is a missing one.
     """
+    from amity.store import migrate
+    from amity.store.engine import open_engine, parse_url, sqlite_file
+
     parse_url(settings.database_url)
     path = sqlite_file(settings.database_url)
     if path is not None:

@@ -6,7 +6,7 @@ merging two people carries it over to the one kept.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from sqlalchemy import Connection, delete, select, update
 
@@ -77,10 +77,14 @@ def remove_tags(connection: Connection, *, person_id: int, tags: Iterable[str]) 
     )
 
 
-def get_tags(connection: Connection) -> dict[int, list[str]]:
-    """Return every tagged person's tags, sorted, by person id."""
+def get_tags(
+    connection: Connection, *, person_ids: Collection[int] | None = None
+) -> dict[int, list[str]]:
+    """Return every tagged person's tags (or only these people's), sorted, by person id."""
     found: dict[int, list[str]] = {}
     query = select(person_tags.c.person_id, person_tags.c.tag).order_by(person_tags.c.tag)
+    if person_ids is not None:
+        query = query.where(person_tags.c.person_id.in_(list(person_ids)))
     for person, tag in connection.execute(query):
         found.setdefault(person, []).append(tag)
     return found

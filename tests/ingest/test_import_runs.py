@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from amity.cli import render
 from amity.config import load_settings
 from amity.errors import SourceError, StoreError
-from amity.ingest import import_archives, reader
+from amity.ingest import Phase, import_archives, reader
 from amity.store import open_store
 from amity.store.schema import import_runs
 from tests.ingest.helpers import snapshot
@@ -74,7 +74,7 @@ def test_a_store_deleted_during_the_import_is_not_reported_as_success(tmp_path: 
     workspace = tmp_path / "ws"
     engine = _store(workspace)
 
-    def delete_the_workspace(done: int, total: int) -> None:
+    def delete_the_workspace(phase: Phase, done: int, total: int) -> None:
         shutil.rmtree(workspace, ignore_errors=True)
 
     with pytest.raises(StoreError, match="deleted or replaced while the import ran") as caught:
@@ -132,6 +132,6 @@ def test_the_progress_bar_runs_no_thread(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(type(render.err), "is_terminal", property(lambda _: True))
     threads = threading.active_count()
     with render.byte_progress("Importing") as update:
-        update(10, 100)
+        update(Phase.READING, 10, 100)
         assert threading.active_count() == threads
-        update(100, 100)
+        update(Phase.INDEXING, 100, 100)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from rich.progress import (
     BarColumn,
@@ -18,9 +19,10 @@ from rich.table import Table
 
 from amity.cli.common import err, out
 from amity.cli.text import shown, shown_line
-from amity.ingest import ImportReport
-from amity.ingest import Progress as ProgressCallback
-from amity.store.reads import RECORD_KINDS
+
+if TYPE_CHECKING:
+    from amity.desk.archives import ImportReport
+    from amity.desk.archives import Progress as ProgressCallback
 
 PROBLEMS_SHOWN = 10
 REDRAW_SECONDS = 0.1
@@ -30,9 +32,10 @@ REDRAW_SECONDS = 0.1
 def byte_progress(description: str) -> Iterator[ProgressCallback]:
     """Show a progress bar on stderr (when it is a terminal) and yield its update function.
 
-    The bar is redrawn by its updates, at most ten times a second, not by a thread of its own:
-    an import may start its reading process by forking, which must not happen while another
-    thread runs (see ``amity.ingest.reader``).
+    While the import reads, the bar says ``description``; after, each phase says its own name
+    ("Building indexes"), drawn as soon as it begins. The bar is redrawn by its updates, at most
+    ten times a second, not by a thread of its own: an import may start its reading process by
+    forking, which must not happen while another thread runs (see ``amity.ingest.reader``).
     """
     bar = Progress(
         TextColumn("[bold]{task.description}"),
@@ -45,16 +48,19 @@ def byte_progress(description: str) -> Iterator[ProgressCallback]:
         auto_refresh=False,
         disable=not err.is_terminal,
     )
-    task = bar.add_task(description, total=None)
-    drawn = 0.0
+    from amity.desk.archives import Phase  # loaded with the import this bar shows
 
-    def update(done: int, total: int) -> None:
-        nonlocal drawn
+    task = bar.add_task(description, total=None)
+    drawn, shown_phase = 0.0, Phase.READING
+
+    def update(phase: Phase, done: int, total: int) -> None:
+        nonlocal drawn, shown_phase
         now = time.monotonic()
-        redraw = now - drawn >= REDRAW_SECONDS
-        bar.update(task, completed=done, total=total, refresh=redraw)
+        redraw = now - drawn >= REDRAW_SECONDS or phase != shown_phase
+        label = description if phase == Phase.READING else f"{phase}…"
+        bar.update(task, description=label, completed=done, total=total, refresh=redraw)
         if redraw:
-            drawn = now
+            drawn, shown_phase = now, phase
 
     with bar:
         yield update
@@ -71,9 +77,9 @@ def show_import_report(report: ImportReport) -> None:
     table.add_column("records")
     table.add_column("in the store", justify="right")
     table.add_column("new", justify="right")
-    for kind in RECORD_KINDS:
+    for kind, count in report.counts.items():  # in the order the desk gives them
         new = report.new[kind]
-        table.add_row(kind, f"{report.counts[kind]:,}", f"[green]+{new:,}[/]" if new else "0")
+        table.add_row(kind, f"{count:,}", f"[green]+{new:,}[/]" if new else "0")
     out.print(table)
     rate = report.records / report.seconds if report.seconds > 0 else 0.0
     err.print(f"[dim]{report.records:,} records in {report.seconds:.1f} s ({rate:,.0f}/s)[/]")

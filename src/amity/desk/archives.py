@@ -9,8 +9,9 @@ from amity.config import Settings
 from amity.desk.workspace import open_workspace
 from amity.ingest import ImportedArchive as ImportedArchive
 from amity.ingest import ImportReport as ImportReport
-from amity.ingest import Progress as Progress
 from amity.ingest import import_archives
+from amity.ingest.progress import Phase as Phase
+from amity.ingest.progress import Progress as Progress
 
 
 def import_into_workspace(

@@ -19,6 +19,8 @@ import orjson
 from sqlalchemy import Connection, Engine
 
 from amity.errors import SourceError, StoreError, WrongAccount
+from amity.ingest.progress import Phase as Phase
+from amity.ingest.progress import Progress as Progress
 from amity.ingest.reader import PARALLEL_FROM_BYTES, Export, read_batches
 from amity.ingest.rows import account_row
 from amity.ingest.writer import StoreWriter
@@ -31,8 +33,6 @@ from amity.store.migrate import require_current
 
 PROBLEMS_KEPT = 1000
 """A report lists at most this many problems; the count covers them all."""
-
-Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +98,7 @@ def import_archives(
             with _no_cycle_collection(), engine.begin() as connection:
                 options = _Options(also_mine, parallel, progress, clock, started, total)
                 report = _import_all(connection, opened, formats, options)
+                options.say(Phase.SAVING)  # the commit, as the block ends
         except StoreError as error:
             raise type(error)(f"{error.message}; nothing was imported", hint=error.hint) from error
     store_file.check_still_there()
@@ -132,6 +133,11 @@ class _Options:
     started: float
     total: int
 
+    def say(self, phase: Phase, done: int | None = None) -> None:
+        """Report that ``phase`` has begun (or, reading, reached ``done`` bytes)."""
+        if self.progress is not None:
+            self.progress(phase, self.total if done is None else done, self.total)
+
 
 @dataclass(frozen=True, slots=True)
 class _Source:
@@ -152,27 +158,32 @@ def _import_all(
     formats: list[str],
     options: _Options,
 ) -> ImportReport:
-    clock, progress, total = options.clock, options.progress, options.total
+    clock = options.clock
+    options.say(Phase.READING, 0)
     sources = _start(connection, opened, formats, options.parallel)
     owners = [source.owner for source in sources]
     _check_owners(connection, owners, also_mine=options.also_mine)
     before = reads.count_records(connection, _stored_ids(connection, owners))
     tally = _Tally()
-    with bulk.deferred_indexes(connection, (schema.posts, schema.interactions)):
+    with bulk.deferred_indexes(connection, (schema.posts, schema.interactions)) as deferred:
         done = 0
         for source in sources:
-            own = _load(connection, source, clock, _advance(progress, done, total))
+            own = _load(connection, source, clock, _advance(options, done))
             tally.extend(own)
             done += own.bytes_read
         # Linking and threading look posts up by their unique keys only, and update columns
         # that deferred indexes would otherwise have to follow: do them before the rebuild.
+        options.say(Phase.LINKING)
         writes.link_posts(connection)
+        options.say(Phase.THREADING)
         for platform in sorted({owner.platform for owner in owners}):
             threads.assign_threads(connection, platform)
+        if deferred:
+            options.say(Phase.INDEXING)  # as the block ends
+    options.say(Phase.PEOPLE)
     writes.create_missing_people(connection, now=int(clock()))
+    options.say(Phase.COUNTING)
     after = reads.count_records(connection, _stored_ids(connection, owners))
-    if progress is not None:
-        progress(total, total)
     return ImportReport(
         archives=tuple(ImportedArchive(str(s.path), s.format, _name(s.owner)) for s in sources),
         counts=after,
@@ -184,12 +195,11 @@ def _import_all(
     )
 
 
-def _advance(progress: Progress | None, start: int, total: int) -> Callable[[int], None]:
+def _advance(options: _Options, start: int) -> Callable[[int], None]:
     """Return a callback that reports bytes read in one export as progress over all of them."""
 
     def report(read: int) -> None:
-        if progress is not None:
-            progress(start + read, total)
+        options.say(Phase.READING, start + read)
 
     return report
 

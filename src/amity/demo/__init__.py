@@ -23,23 +23,28 @@ people's, each by an id that is in an archive or on a server), and counts of eve
 The same seed and parameters always give byte-identical files, the servers' databases included;
 the archives are exactly what they were before the other side was added, because everything the
 other side draws comes from random streams and id makers of its own. Writing streams: memory
-stays flat from a thousand posts to millions.
+stays flat from a thousand posts to millions. A ``progress`` callback hears of each step as it
+goes (see ``Progress``).
 """
 
 from __future__ import annotations
 
 import random
+import re
 import shutil
 import zipfile
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 from amity.demo.compose import Composer
 from amity.demo.conversation import Conversations
+from amity.demo.items import POST_KINDS, Item
 from amity.demo.mastodon_writer import MastodonWriter, write_actor
 from amity.demo.messages import MESSAGES_PER_POST, iter_conversations
-from amity.demo.notables import widen
+from amity.demo.notables import USER_BLUESKY_HANDLE, widen
 from amity.demo.picker import Picker
 from amity.demo.schedule import Schedule
 from amity.demo.server_sides import BLUESKY_CHAT_SCALE, Plan, Sides
@@ -48,9 +53,19 @@ from amity.demo.timing import DAY, Calendar, build_calendar
 from amity.demo.truth import Truth
 from amity.demo.twitter_archive import write_follows, write_manifest, write_messages, write_profile
 from amity.demo.twitter_writer import TwitterWriter
-from amity.demo.world import LAYER_SIZES, LAYER_WEIGHTS, World, build_world
+from amity.demo.world import LAYER_SIZES, LAYER_WEIGHTS, PERSONA, World, build_world
 
-__all__ = ["DEFAULT_END", "DEFAULT_POSTS", "DEFAULT_SEED", "DemoWorld", "generate"]
+__all__ = [
+    "DEFAULT_END",
+    "DEFAULT_POSTS",
+    "DEFAULT_SEED",
+    "USER_ACCOUNTS",
+    "DemoWorld",
+    "Made",
+    "Progress",
+    "generate",
+    "read_made",
+]
 
 DEFAULT_END = datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC)
 DEFAULT_POSTS = 5000
@@ -61,6 +76,25 @@ BLUESKY_RATIO = 0.25
 TWITTER_TREND = 0.5
 """X activity falls over the year from 1.25 to 0.75 times its average: she is slowly leaving."""
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+GROUND_TRUTH = "ground_truth.json"
+USER_ACCOUNTS = frozenset(
+    {
+        ("mastodon", PERSONA.mastodon.acct),
+        ("twitter", PERSONA.twitter.screen_name),
+        ("bluesky", USER_BLUESKY_HANDLE),
+    }
+)
+"""Her accounts, as ``(platform, handle)``: the same in every world, whatever its seed."""
+_TICK = 256
+"""Posts written between two calls of the progress callback: often enough, and cheap."""
+
+Progress = Callable[[str, int, int], None]
+"""Told ``(step, done, total)`` as a world is written: the step in words, and how many of its
+posts are written of how many (``total`` 0: a step that is not counted, only named)."""
+
+
+def _no_progress(step: str, done: int, total: int) -> None:
+    """Hear of nothing: the progress callback of a caller that shows none."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +126,7 @@ def generate(
     zip_archives: bool = False,
     mastodon_share: float = MASTODON_SHARE,
     bluesky_ratio: float = BLUESKY_RATIO,
+    progress: Progress | None = None,
     _parallel: bool | None = None,
 ) -> DemoWorld:
     """Write a demo world's Mastodon export, X archive and ground truth under ``directory``.
@@ -101,8 +136,10 @@ def generate(
     contacts stay the same size. The year ends at ``end``. ``mastodon_share`` moves the split
     between the networks (1.0: everything on Mastodon), for benchmarks of one importer.
     ``bluesky_ratio`` sets her Bluesky posts as a share of her Mastodon posts; they come on top
-    of ``posts`` and live on the demo Bluesky server only. (``_parallel`` forces the servers'
-    side to run in forked processes, or not, for the tests; the files are the same either way.)
+    of ``posts`` and live on the demo Bluesky server only. ``progress`` hears of each step: the
+    posts of each archive as they are written, then the servers' side, the ground truth and
+    the zip files. (``_parallel`` forces the servers' side to run in forked processes, or not,
+    for the tests; the files are the same either way.)
     """
     if not 0.0 <= mastodon_share <= 1.0:
         raise ValueError(f"mastodon_share must be between 0 and 1, not {mastodon_share}")
@@ -113,6 +150,8 @@ def generate(
     if end.tzinfo is None:
         raise ValueError("end must be timezone-aware, e.g. datetime(2026, 10, 31, tzinfo=UTC)")
     finish = int(end.timestamp())
+    progress = progress or _no_progress
+    progress("Making the demo world", 0, 0)
     world = widen(build_world(seed=seed, posts=posts, start=finish - 365 * DAY + 1, end=finish))
     directory.mkdir(parents=True, exist_ok=True)
     truth = Truth(world, spill=directory)
@@ -123,11 +162,12 @@ def generate(
     sides = Sides(Plan(directory, world, calendar, pool.fork(), mastodon_posts, bluesky_posts),
                   parallel=_parallel)  # fmt: skip
     sides.start()
-    counts = _write_archives(directory, world, truth, calendar, pool, mastodon_posts)
+    counts = _write_archives(directory, world, truth, calendar, pool, mastodon_posts, progress)
+    progress("Writing the demo servers' side", 0, 0)
     for side in sides.results():
         counts |= side.counts
         truth.absorb(side.tally)
-    truth_path = directory / "ground_truth.json"
+    truth_path = directory / GROUND_TRUTH
     counts |= {
         "people": len(world.people),
         "unanswered_questions": truth.question_count,
@@ -136,11 +176,38 @@ def generate(
     parameters = _parameters(world) | {"mastodon_share": mastodon_share,
                                        "bluesky_ratio": bluesky_ratio,
                                        "bluesky_chat_scale": BLUESKY_CHAT_SCALE}  # fmt: skip
+    progress("Writing the ground truth", 0, 0)
     truth.write(truth_path, parameters=parameters, counts=counts)
     mastodon, twitter = directory / "mastodon", directory / "twitter"
     if zip_archives:
+        progress("Packing the archives into zip files", 0, 0)
         mastodon, twitter = _zip(mastodon), _zip(twitter)
     return DemoWorld(mastodon, twitter, truth_path, counts)
+
+
+@dataclass(frozen=True, slots=True)
+class Made:
+    """What a world was made with: the seed and the number of posts that say which world."""
+
+    seed: int
+    posts: int
+
+
+# ``ground_truth.json`` opens with its parameters, posts and seed first (``Truth.write``,
+# ``_parameters``); the rest of it may run to hundreds of megabytes, so only its head is read.
+_MADE_WITH = re.compile(rb'"parameters": \{\s*"posts": (?P<posts>\d+),\s*"seed": (?P<seed>\d+),')
+_HEAD = 4096
+
+
+def read_made(directory: Path) -> Made | None:
+    """Return what the world written in ``directory`` was made with; None if there is none."""
+    try:
+        with (directory / GROUND_TRUTH).open("rb") as truth:
+            head = truth.read(_HEAD)
+    except OSError:
+        return None
+    found = _MADE_WITH.search(head)
+    return Made(int(found["seed"]), int(found["posts"])) if found else None
 
 
 def _write_archives(
@@ -150,6 +217,7 @@ def _write_archives(
     calendar: Calendar,
     pool: ShapePool,
     mastodon_posts: int,
+    progress: Progress,
 ) -> dict[str, int]:
     seed = world.seed
     composer = Composer(random.Random(f"amity-demo-text-{seed}"), world.user)
@@ -169,27 +237,44 @@ def _write_archives(
         )
         trend = TWITTER_TREND if platform == "twitter" else 0.0
         schedule = Schedule(talk, pool, posts=total, seed=seed, trend=trend)
+        items = _counted(schedule, partial(progress, _STEPS[platform]), total)
         if platform == "mastodon":
-            counts |= _write_mastodon(directory / "mastodon", world, schedule)
+            counts |= _write_mastodon(directory / "mastodon", world, schedule.posts, items)
         else:
-            counts |= _write_twitter(
-                directory / "twitter" / "data", world, schedule, composer, truth
-            )
+            counts |= _write_twitter(directory / "twitter" / "data", world, items, composer, truth)
     return counts
 
 
-def _write_mastodon(folder: Path, world: World, schedule: Schedule) -> dict[str, int]:
-    writer = MastodonWriter(folder, world.user, total=schedule.posts)
-    writer.write(schedule)
+_STEPS = {"mastodon": "Writing the Mastodon archive", "twitter": "Writing the X archive"}
+
+
+def _counted(items: Iterable[Item], tell: Callable[[int, int], None], total: int) -> Iterator[Item]:
+    """Yield ``items``, telling how many of them were posts or boosts every few hundred."""
+    done = 0
+    tell(done, total)
+    for item in items:
+        yield item
+        if item.kind in POST_KINDS:
+            done += 1
+            if done % _TICK == 0:
+                tell(done, total)
+    tell(done, total)
+
+
+def _write_mastodon(
+    folder: Path, world: World, posts: int, items: Iterable[Item]
+) -> dict[str, int]:
+    writer = MastodonWriter(folder, world.user, total=posts)
+    writer.write(items)
     write_actor(folder, world.user, created=world.start - 900 * DAY)
     return writer.counts
 
 
 def _write_twitter(
-    data: Path, world: World, schedule: Schedule, composer: Composer, truth: Truth
+    data: Path, world: World, items: Iterable[Item], composer: Composer, truth: Truth
 ) -> dict[str, int]:
     writer = TwitterWriter(data, world.user)
-    writer.write(schedule)
+    writer.write(items)
     counts = dict(writer.counts)
     write_profile(data, world.user)
     follows_rng = random.Random(f"amity-demo-follows-{world.seed}")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import errno
+import re
 import sys
 import traceback
 from collections.abc import Callable
+from contextvars import ContextVar
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -17,7 +19,7 @@ from rich.text import Text
 from sqlalchemy import Engine
 from sqlalchemy.exc import StatementError
 
-from amity.cli.text import plain, safe_json, shown
+from amity.cli.text import command_line, plain, safe_json, shown
 from amity.config import Settings, load_settings, require_workspace
 from amity.credentials import redact
 from amity.errors import AmityError
@@ -75,6 +77,7 @@ WorkspaceOption = Annotated[
         "--workspace",
         "-w",
         help="Workspace folder (default: $AMITY_WORKSPACE or the platform's data folder).",
+        metavar="PATH",
         show_default=False,
         parser=path_given,
     ),
@@ -91,9 +94,65 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machine
 DebugOption = Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")]
 
 
+_BEFORE_COMMAND: ContextVar[Path | None] = ContextVar("workspace_before_command", default=None)
+_IN_USE: ContextVar[Path | None] = ContextVar("workspace_in_use", default=None)
+
+
+def choose_workspace(workspace: Path | None) -> None:
+    """Remember the --workspace given before the command's name (``amity -w PATH people list``).
+
+    The command's own --workspace, given after its name, wins over this one.
+    """
+    _BEFORE_COMMAND.set(workspace)
+    _IN_USE.set(workspace)
+
+
 def settings_for(workspace: Path | None) -> Settings:
     """Resolve the settings of a command from its --workspace option and the environment."""
-    return load_settings(workspace)
+    chosen = workspace if workspace is not None else _BEFORE_COMMAND.get()
+    _IN_USE.set(chosen)
+    return load_settings(chosen)
+
+
+def command(*words: str) -> str:
+    """Return ``amity WORDS…`` as a line the user can paste into a shell, here, to run it.
+
+    Each word is quoted as the shell needs; where this command ran in a workspace other than
+    the default one, the line names it with --workspace, relative to this folder when inside it.
+    Print it through ``shown``: it is plain text, not Rich markup.
+    """
+    return command_line(words, workspace=_workspace_to_name())
+
+
+_QUOTED_COMMAND = re.compile(r"`amity (?=[a-z])")
+
+
+def with_workspace(text: str) -> str:
+    """Add --workspace to every `amity …` command quoted in ``text``, as ``command`` would.
+
+    For messages and hints from below the command line, which know no workspace but the one
+    they were given.
+    """
+    workspace = _workspace_to_name()
+    if workspace is None:
+        return text
+    start = command_line((), workspace=workspace)
+    return _QUOTED_COMMAND.sub(lambda _: f"`{start} ", text)
+
+
+def _workspace_to_name() -> str | None:
+    """Return the workspace in use as a hint should name it; None for the default one."""
+    given = _IN_USE.get()
+    if given is None:
+        return None
+    folder = given.expanduser().resolve()
+    if folder == load_settings(None).workspace:
+        return None
+    try:
+        name = str(folder.relative_to(Path.cwd()))
+    except ValueError:
+        return str(folder)
+    return f"./{name}" if name.startswith("-") else name
 
 
 def open_current_store(workspace: Path | None) -> Engine:
@@ -180,9 +239,9 @@ def _first_line(error: Exception) -> str:
 
 
 def _report(message: str, hint: str) -> None:
-    err.print(f"[bold red]error:[/] {shown(redact(message))}")
+    err.print(f"[bold red]error:[/] {shown(with_workspace(redact(message)))}")
     if hint:
-        err.print(f"[dim]→ {shown(redact(hint))}[/]")
+        err.print(f"[dim]→ {shown(with_workspace(redact(hint)))}[/]")
 
 
 def _show_traceback() -> None:

@@ -6,11 +6,16 @@ removes escape sequences, replaces other control characters with a visible mark,
 bidirectional overrides and zero-width characters, and escapes Rich markup. ``shown_line`` does
 the same for a name, a handle or a path, which must also stay on one line. ``safe_json`` does it
 for JSON text, by writing those characters as ``\\u`` escapes: the data stays the same.
+
+``command_line`` is the other way round: text for the user to paste into a shell, each word
+quoted so that the shell reads it back as it was written (``'#12'`` is no comment).
 """
 
 from __future__ import annotations
 
 import re
+import shlex
+from collections.abc import Sequence
 
 from rich.markup import escape
 
@@ -64,3 +69,13 @@ def safe_json(text: str) -> str:
     them, so escaping them wherever they are keeps the document and its data the same.
     """
     return _UNSAFE_IN_JSON.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
+def command_line(words: Sequence[str], *, workspace: str | None = None) -> str:
+    """Return ``amity WORDS…`` as one line to paste into a shell, each word quoted as it needs.
+
+    ``workspace`` goes right after ``amity`` as ``--workspace PATH``: the command then runs in
+    the same workspace as the one that printed it, whatever it is followed by.
+    """
+    chosen = ["--workspace", workspace] if workspace is not None else []
+    return shlex.join(["amity", *chosen, *(one_line(word) for word in words)])

@@ -1,5 +1,6 @@
 # The two commands: `make demo` (the main job on the demo world) and `make test` (the whole check).
 # Both set everything up first: a virtual environment in .venv with amity and its tools.
+# `make install` puts the `amity` command on your PATH (~/.local/bin), through pipx or uv.
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
@@ -7,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 DEMO_WORKSPACE ?= demo-workspace
 
-.PHONY: demo test lint typecheck pytest test-postgres bench clean lock
+.PHONY: demo install test lint typecheck pytest test-postgres bench clean lock
 
 # The exact versions CI and every developer install are pinned in requirements-dev.lock
 # (`make lock` makes it again from pyproject.toml); amity itself goes in editable, on top.
@@ -23,8 +24,22 @@ lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
 		--extra dev --extra postgres -o requirements-dev.lock pyproject.toml
 
+# The demo's hints name its workspace; amity itself is in .venv until `make install`.
 demo: $(STAMP)
 	$(BIN)/amity demo --workspace $(DEMO_WORKSPACE) --no-serve
+	@command -v amity >/dev/null 2>&1 || echo "amity is in .venv: run \`source .venv/bin/activate\` \
+	first to use the commands above, or \`make install\` to put it on your PATH for good." >&2
+
+# An isolated install of amity from this folder, as a command in ~/.local/bin.
+install:
+	@if command -v pipx >/dev/null 2>&1; then pipx install --force .; \
+	elif command -v uv >/dev/null 2>&1; then uv tool install --force .; \
+	else echo "make install needs pipx or uv to install amity in a place of its own." >&2; \
+	echo "Install one (https://pipx.pypa.io or https://docs.astral.sh/uv), then run it again;" >&2; \
+	echo "or run \`source .venv/bin/activate\` (after \`make demo\`) to use amity from .venv." >&2; \
+	exit 1; fi
+	@case ":$$PATH:" in *":$$HOME/.local/bin:"*) ;; \
+	*) echo "Add ~/.local/bin to your PATH to run amity (pipx ensurepath does it)." >&2;; esac
 
 test: lint typecheck pytest
 

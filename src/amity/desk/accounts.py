@@ -410,7 +410,8 @@ def sync(
     if not found:
         raise NotFound(
             "no account is connected to sync",
-            hint="Connect one first: amity connect mastodon HOST, or amity connect bluesky HANDLE.",
+            hint="Connect one first: `amity connect mastodon HOST`, or"
+            " `amity connect bluesky HANDLE --password-stdin`.",
         )
     chosen = [_named(engine, found, name)] if name else found
     reports = []
@@ -444,7 +445,7 @@ def _sync_one(
         raise CredentialsRejected(
             f"{account.name}: {error.message}; what was fetched before is kept",
             state=error.state,
-            hint=f"Connect it again: {_connect_line(account)}",
+            hint=f"Connect it again: `{_connect_line(account)}`",
         ) from None
     except (ServerUnreachable, ServerFailed) as error:
         _set_state(engine, account.id, "unreachable", error.message)
@@ -464,7 +465,7 @@ def _opened(
         raise CredentialsRejected(
             f"there are no credentials for {account.name} in the workspace",
             state="revoked",
-            hint=_connect_line(account),
+            hint=f"Connect it again: `{_connect_line(account)}`",
         )
     if account.platform == "mastodon":
         yield _open_mastodon(engine, network, account, secret)

@@ -19,7 +19,7 @@ from amity.store.glance import glance_at
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-NO_OWN_HINT = "Import one of your own archives first: amity import PATH (see docs/sources.md)."
+NO_OWN_HINT = "Import one of your own archives first: `amity import PATH` (see docs/sources.md)."
 
 
 class Workspace:

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Engine, inspect
 
 from amity.ingest import import_archives
-from amity.store import bulk
+from amity.store import bulk, schema
 from amity.store.schema import interactions, posts
 
 ANDRE = Path(__file__).parents[1] / "fixtures" / "twitter" / "andreruffert"
@@ -62,3 +62,21 @@ def test_an_import_ends_with_every_index_of_the_schema(engine: Engine) -> None:
     import_archives(engine, [ANDRE])
     assert _index_names(engine, "posts") == _schema_names("posts")
     assert _index_names(engine, "interactions") == _schema_names("interactions")
+
+
+@pytest.mark.parametrize("table", [bulk.POSTS, bulk.INTERACTIONS, bulk.NOTIFICATIONS])
+def test_each_bulk_layout_fills_columns_of_its_table(table: bulk.BulkTable) -> None:
+    columns = set(schema.metadata.tables[table.name].columns.keys())
+    assert set(table.columns) <= columns
+    assert len(set(table.columns)) == len(table.columns)
+    assert table.columns[-1] == "import_run_id"
+
+
+def test_a_layout_must_end_with_the_accounts_it_names() -> None:
+    with pytest.raises(ValueError, match="end with the accounts"):
+        bulk.BulkTable("posts", bulk.PostRow._fields, {"author": "account_id"})
+
+
+def test_rows_and_threads_name_only_columns_their_tables_hold() -> None:
+    for row, table in ((bulk.PayloadRow, "post_payloads"), (bulk.ThreadRow, "threads")):
+        assert set(row._fields) <= set(schema.metadata.tables[table].columns.keys())

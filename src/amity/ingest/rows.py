@@ -1,10 +1,10 @@
 """Turn records into the rows the store takes, in batches, without touching the store.
 
 A batch holds everything one write needs: the accounts first seen or changed since the last
-batch, and posts, payloads and interactions as positional tuples in the column order of
-``store.writes`` less the store ids at the end, which only the writing side knows. Accounts are
-named in a row by their platform id; the writer appends the ids. This half of the work can so
-run in another process than the writes (see ``amity.ingest.reader``).
+batch, and posts, payloads, interactions and notifications as the rows ``store.bulk`` lays out.
+Accounts are named in a row by their platform id; the writer, which alone knows their store ids,
+puts those in their place. This half of the work can so run in another process than the writes
+(see ``amity.ingest.reader``).
 """
 
 from __future__ import annotations
@@ -17,17 +17,11 @@ from typing import Any
 from orjson import dumps
 
 from amity.model import Account, AccountRef, Interaction, Notification, Post, Problem, Record
+from amity.store.bulk import InteractionRow, NotificationRow, PayloadRow, PostRow
 
 BATCH_SIZE = 5000
 
 AccountKey = tuple[str, str]
-PostRow = tuple[Any, ...]
-"""POST_COLUMNS up to ``like_count``, then the platform ids of the author, the replied-to
-author and the boosted author (the last two may be None)."""
-InteractionRow = tuple[Any, ...]
-"""INTERACTION_COLUMNS up to ``raw``, then the platform ids of the actor and the target."""
-NotificationRow = tuple[Any, ...]
-"""NOTIFICATION_COLUMNS up to ``raw``, then the platform ids of the owner and the actor."""
 
 
 @dataclass(slots=True)
@@ -36,7 +30,7 @@ class Batch:
 
     accounts: list[dict[str, Any]] = field(default_factory=list)
     posts: list[PostRow] = field(default_factory=list)
-    payloads: list[tuple[str, str, str]] = field(default_factory=list)
+    payloads: list[PayloadRow] = field(default_factory=list)
     interactions: list[InteractionRow] = field(default_factory=list)
     notifications: list[NotificationRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
@@ -72,7 +66,11 @@ class RowBuilder:
             batch.posts.append(self._post_row(record))
             if record.raw is not None:
                 batch.payloads.append(
-                    (record.platform, record.platform_id, dumps(record.raw).decode())
+                    PayloadRow(
+                        platform=record.platform,
+                        platform_id=record.platform_id,
+                        raw=dumps(record.raw).decode(),
+                    )
                 )
         elif isinstance(record, Interaction):
             batch.interactions.append(self._interaction_row(record))
@@ -102,56 +100,56 @@ class RowBuilder:
         note = self._note
         note(post.author)
         reply_to, boost_of = post.reply_to_author, post.boost_of_author
-        return (
-            post.platform,
-            post.platform_id,
-            post.kind,
-            int(post.created_at.timestamp()),
-            post.text,
-            post.html,
-            post.language,
-            post.visibility,
-            post.url,
-            post.reply_to_id,
-            post.thread_key,
-            post.quote_of_id,
-            post.boost_of_id,
-            dumps(post.links).decode() if post.links else "[]",
-            dumps(post.hashtags).decode() if post.hashtags else "[]",
-            len(post.mentions),
-            post.media_count,
-            post.reply_count,
-            post.boost_count,
-            post.like_count,
-            post.author.platform_id,
-            None if reply_to is None else note(reply_to),
-            None if boost_of is None else note(boost_of),
+        return PostRow(
+            platform=post.platform,
+            platform_id=post.platform_id,
+            kind=post.kind,
+            created_at=int(post.created_at.timestamp()),
+            text=post.text,
+            html=post.html,
+            language=post.language,
+            visibility=post.visibility,
+            url=post.url,
+            reply_to_platform_id=post.reply_to_id,
+            source_thread_key=post.thread_key,
+            quote_of_platform_id=post.quote_of_id,
+            boost_of_platform_id=post.boost_of_id,
+            links=dumps(post.links).decode() if post.links else "[]",
+            hashtags=dumps(post.hashtags).decode() if post.hashtags else "[]",
+            mention_count=len(post.mentions),
+            media_count=post.media_count,
+            reply_count=post.reply_count,
+            boost_count=post.boost_count,
+            like_count=post.like_count,
+            author=post.author.platform_id,
+            reply_to_author=None if reply_to is None else note(reply_to),
+            boost_of_author=None if boost_of is None else note(boost_of),
         )
 
     def _interaction_row(self, edge: Interaction) -> InteractionRow:
         target = edge.target
-        return (
-            edge.platform,
-            edge.kind,
-            edge.post_id,
-            _epoch(edge.occurred_at),
-            edge.key,
-            None if edge.raw is None else dumps(edge.raw).decode(),
-            self._note(edge.actor),
-            None if target is None else self._note(target),
+        return InteractionRow(
+            platform=edge.platform,
+            kind=edge.kind,
+            post_platform_id=edge.post_id,
+            occurred_at=_epoch(edge.occurred_at),
+            key=edge.key,
+            raw=None if edge.raw is None else dumps(edge.raw).decode(),
+            actor=self._note(edge.actor),
+            target=None if target is None else self._note(target),
         )
 
     def _notification_row(self, notice: Notification) -> NotificationRow:
         actor = notice.actor
-        return (
-            notice.platform,
-            notice.platform_id,
-            notice.kind,
-            notice.post_id,
-            int(notice.created_at.timestamp()),
-            None if notice.raw is None else dumps(notice.raw).decode(),
-            self._note(notice.owner),
-            None if actor is None else self._note(actor),
+        return NotificationRow(
+            platform=notice.platform,
+            platform_id=notice.platform_id,
+            kind=notice.kind,
+            post_platform_id=notice.post_id,
+            created_at=int(notice.created_at.timestamp()),
+            raw=None if notice.raw is None else dumps(notice.raw).decode(),
+            owner=self._note(notice.owner),
+            actor=None if actor is None else self._note(actor),
         )
 
     def _note(self, ref: AccountRef) -> str:

@@ -1,4 +1,10 @@
-"""Bulk loading: build a table's secondary indexes once, after its first load, not row by row.
+"""Bulk loading: the rows an import writes by the hundred thousand, and their indexes.
+
+Posts, their payloads, interactions and notifications travel from the reading side of an import
+to the writing side as rows laid out by the named tuples below: each table's columns, then the
+accounts the row names, by platform id, which only the writing side can turn into store ids.
+Each layout is written once, here; the SQL (``store.driver``), the row builder and the writer
+read their columns and fields by name from it.
 
 Keeping four secondary indexes up to date costs each inserted row four B-tree insertions at
 random places; building an index over a loaded table is one sort. So when an import starts on a
@@ -10,10 +16,130 @@ it was (SQLite and PostgreSQL both roll DDL back).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import Connection, Index, Table, exists, select
+
+
+class PostRow(NamedTuple):
+    """A post for the ``posts`` table; its author and the accounts it answers or boosts by id."""
+
+    platform: str
+    platform_id: str
+    kind: str
+    created_at: int
+    text: str
+    html: str | None
+    language: str | None
+    visibility: str
+    url: str | None
+    reply_to_platform_id: str | None
+    source_thread_key: str | None
+    quote_of_platform_id: str | None
+    boost_of_platform_id: str | None
+    links: str
+    hashtags: str
+    mention_count: int
+    media_count: int
+    reply_count: int | None
+    boost_count: int | None
+    like_count: int | None
+    author: str
+    reply_to_author: str | None
+    boost_of_author: str | None
+
+
+class PayloadRow(NamedTuple):
+    """A post's raw payload for ``post_payloads``, as JSON text."""
+
+    platform: str
+    platform_id: str
+    raw: str
+
+
+class InteractionRow(NamedTuple):
+    """An interaction for the ``interactions`` table; its actor and target by platform id."""
+
+    platform: str
+    kind: str
+    post_platform_id: str | None
+    occurred_at: int | None
+    key: str
+    raw: str | None
+    actor: str
+    target: str | None
+
+
+class NotificationRow(NamedTuple):
+    """A notification for the ``notifications`` table; its owner and actor by platform id."""
+
+    platform: str
+    platform_id: str
+    kind: str
+    post_platform_id: str | None
+    created_at: int
+    raw: str | None
+    owner: str
+    actor: str | None
+
+
+class ThreadRow(NamedTuple):
+    """A thread for the ``threads`` table: its key, root post, size and first and last times."""
+
+    platform: str
+    key: str
+    root_post_id: int | None
+    post_count: int
+    first_at: int
+    last_at: int
+
+
+@dataclass(frozen=True, slots=True)
+class BulkTable:
+    """A table written in bulk: the fields of its rows, and the columns its accounts go to.
+
+    ``accounts`` maps the row's last fields, which name accounts of the row's ``platform`` by
+    platform id (the first of them never None), to the columns that take their store ids; the
+    import run's id follows them.
+    """
+
+    name: str
+    fields: tuple[str, ...]
+    accounts: Mapping[str, str]
+
+    def __post_init__(self) -> None:
+        if "platform" not in self.fields or self.fields[self.carried :] != tuple(self.accounts):
+            raise ValueError(f"{self.name}: rows hold their platform and end with the accounts")
+
+    @property
+    def carried(self) -> int:
+        """Return how many of a row's fields are written as they are."""
+        return len(self.fields) - len(self.accounts)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Return the columns a written row fills, in order."""
+        return (*self.fields[: self.carried], *self.accounts.values(), "import_run_id")
+
+
+POSTS = BulkTable(
+    "posts",
+    PostRow._fields,
+    {
+        "author": "account_id",
+        "reply_to_author": "reply_to_account_id",
+        "boost_of_author": "boost_of_account_id",
+    },
+)
+INTERACTIONS = BulkTable(
+    "interactions", InteractionRow._fields, {"actor": "actor_id", "target": "target_id"}
+)
+NOTIFICATIONS = BulkTable(
+    "notifications", NotificationRow._fields, {"owner": "account_id", "actor": "actor_id"}
+)
 
 
 @contextmanager

@@ -17,6 +17,8 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, Select
 
+from amity.store.bulk import INTERACTIONS, NOTIFICATIONS, POSTS, BulkTable, PayloadRow, ThreadRow
+
 PARTITION = 100_000
 """Rows read off a cursor into NumPy at a time."""
 CHUNK = 900
@@ -40,67 +42,23 @@ def marks(connection: Connection, count: int) -> str:
     return ", ".join([mark] * count)
 
 
-# Posts and interactions are the two tables an import writes by the hundred thousand. Their rows
-# go to the driver's executemany as positional tuples, in the column order below, with one SQL
-# text written here: SQLAlchemy's per-row parameter processing cost more than the database's own
-# work (see docs/design-notes.md). The ON CONFLICT clauses read the same on SQLite and PostgreSQL.
-POST_COLUMNS = (
-    "platform",
-    "platform_id",
-    "kind",
-    "created_at",
-    "text",
-    "html",
-    "language",
-    "visibility",
-    "url",
-    "reply_to_platform_id",
-    "source_thread_key",
-    "quote_of_platform_id",
-    "boost_of_platform_id",
-    "links",
-    "hashtags",
-    "mention_count",
-    "media_count",
-    "reply_count",
-    "boost_count",
-    "like_count",
-    # Store ids last: the importer reads everything before them in one process and appends
-    # these in the one that writes.
-    "account_id",
-    "reply_to_account_id",
-    "boost_of_account_id",
-    "import_run_id",
-)
-NOTIFICATION_COLUMNS = (
-    "platform",
-    "platform_id",
-    "kind",
-    "post_platform_id",
-    "created_at",
-    "raw",
-    "account_id",
-    "actor_id",
-    "import_run_id",
-)
-INTERACTION_COLUMNS = (
-    "platform",
-    "kind",
-    "post_platform_id",
-    "occurred_at",
-    "key",
-    "raw",
-    "actor_id",
-    "target_id",
-    "import_run_id",
-)
+# Posts, payloads, interactions and notifications are the tables an import writes by the hundred
+# thousand. Their rows go to the driver's executemany as plain tuples in the column order of their
+# layouts (``store.bulk``), with one SQL text written here: SQLAlchemy's per-row parameter
+# processing cost more than the database's own work (see docs/design-notes.md). The ON CONFLICT
+# clauses read the same on SQLite and PostgreSQL.
 
 
 def _changed(table: str, columns: Sequence[str]) -> str:
     return " OR ".join(f"{table}.{name} IS DISTINCT FROM excluded.{name}" for name in columns)
 
 
-def _upsert_sql(connection: Connection, table: str, columns: Sequence[str], conflict: str) -> str:
+def _upsert_sql(connection: Connection, table: BulkTable, conflict: str) -> str:
+    """Return the INSERT ... ON CONFLICT text for written rows of a table loaded in bulk."""
+    return _insert_sql(connection, table.name, table.columns, conflict)
+
+
+def _insert_sql(connection: Connection, table: str, columns: Sequence[str], conflict: str) -> str:
     """Return an INSERT ... ON CONFLICT text for positional rows, in the driver's placeholders."""
     return (
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks(connection, len(columns))})"
@@ -109,7 +67,8 @@ def _upsert_sql(connection: Connection, table: str, columns: Sequence[str], conf
 
 
 def upsert_posts(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert posts (tuples in POST_COLUMNS order); a stored post takes newer text and counts."""
+    """Insert posts (tuples in ``bulk.POSTS.columns`` order); a stored post takes newer text and
+    counts."""
     if not rows:
         return
     updates = [f"{name} = excluded.{name}" for name in POST_MUTABLE_FIELDS]
@@ -121,23 +80,23 @@ def upsert_posts(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> Non
         f"(platform, platform_id) DO UPDATE SET {', '.join(updates)}"
         f" WHERE {_changed('posts', POST_MUTABLE_FIELDS)} OR {filled}"
     )
-    connection.exec_driver_sql(_upsert_sql(connection, "posts", POST_COLUMNS, conflict), list(rows))
+    connection.exec_driver_sql(_upsert_sql(connection, POSTS, conflict), list(rows))
 
 
-def upsert_post_payloads(connection: Connection, rows: Sequence[tuple[str, str, str]]) -> None:
-    """Store posts' raw payloads as (platform, platform_id, raw); a newer payload replaces one."""
+def upsert_post_payloads(connection: Connection, rows: Sequence[PayloadRow]) -> None:
+    """Store posts' raw payloads; a newer payload replaces one."""
     if not rows:
         return
     conflict = (
         "(platform, platform_id) DO UPDATE SET raw = excluded.raw"
         " WHERE post_payloads.raw IS DISTINCT FROM excluded.raw"
     )
-    sql = _upsert_sql(connection, "post_payloads", ("platform", "platform_id", "raw"), conflict)
+    sql = _insert_sql(connection, "post_payloads", PayloadRow._fields, conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 
 def insert_interactions(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert interactions (tuples in INTERACTION_COLUMNS order) not stored yet.
+    """Insert interactions (tuples in ``bulk.INTERACTIONS.columns`` order) not stored yet.
 
     A known time fills in an unknown one.
     """
@@ -147,26 +106,24 @@ def insert_interactions(connection: Connection, rows: Sequence[tuple[Any, ...]])
         "(platform, key) DO UPDATE SET occurred_at = excluded.occurred_at"
         " WHERE interactions.occurred_at IS NULL AND excluded.occurred_at IS NOT NULL"
     )
-    sql = _upsert_sql(connection, "interactions", INTERACTION_COLUMNS, conflict)
+    sql = _upsert_sql(connection, INTERACTIONS, conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 
 def insert_notifications(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> None:
-    """Insert notifications (tuples in NOTIFICATION_COLUMNS order) not stored yet."""
+    """Insert notifications (tuples in ``bulk.NOTIFICATIONS.columns`` order) not stored yet."""
     if not rows:
         return
     conflict = "(platform, account_id, platform_id) DO NOTHING"
-    sql = _upsert_sql(connection, "notifications", NOTIFICATION_COLUMNS, conflict)
+    sql = _upsert_sql(connection, NOTIFICATIONS, conflict)
     connection.exec_driver_sql(sql, list(rows))
 
 
 # -- threads: by the partition of 50,000 ---------------------------------------------------------
 
 
-def upsert_threads(
-    connection: Connection, platform: str, rows: list[tuple[Any, ...]]
-) -> dict[str, int]:
-    """Insert or refresh thread rows (platform, key, root, size, first, last); return key -> id."""
+def upsert_threads(connection: Connection, platform: str, rows: list[ThreadRow]) -> dict[str, int]:
+    """Insert or refresh threads; return each one's id by its key."""
     conflict = (
         "(platform, key) DO UPDATE SET root_post_id = excluded.root_post_id,"
         " post_count = excluded.post_count, first_at = excluded.first_at,"
@@ -176,9 +133,9 @@ def upsert_threads(
         " OR threads.first_at IS DISTINCT FROM excluded.first_at"
         " OR threads.last_at IS DISTINCT FROM excluded.last_at"
     )
-    columns = ("platform", "key", "root_post_id", "post_count", "first_at", "last_at")
-    connection.exec_driver_sql(_upsert_sql(connection, "threads", columns, conflict), rows)
-    wanted = [row[1] for row in rows]
+    sql = _insert_sql(connection, "threads", ThreadRow._fields, conflict)
+    connection.exec_driver_sql(sql, rows)
+    wanted = [row.key for row in rows]
     found: dict[str, int] = {}
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start : start + CHUNK]

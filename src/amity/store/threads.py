@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, case, func, select, text
 
+from amity.store.bulk import ThreadRow
 from amity.store.driver import (
     THREAD_PARTITION,
     fetch_chain_keys,
@@ -187,7 +188,10 @@ def _write_chain_threads(
     for start in range(0, len(ordered), THREAD_PARTITION):
         part = slice(start, start + THREAD_PARTITION)
         rows = [
-            (platform, key, root, count, begin, end)
+            ThreadRow(
+                platform=platform, key=key, root_post_id=root, post_count=count, first_at=begin,
+                last_at=end,
+            )
             for key, root, count, begin, end in zip(
                 ordered[part], root_of[part], size[part].tolist(), first[part].tolist(),
                 last[part].tolist(), strict=True,

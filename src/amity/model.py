@@ -128,8 +128,7 @@ class Post:
     like_count: int | None = None
     raw: dict[str, Any] | None = field(default=None, compare=False)
     quote_of_author: AccountRef | None = None
-    """The author of the quoted post, where the source says (last: the hot paths pass fields
-    by position up to ``raw``)."""
+    """The author of the quoted post, where the source says."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ assertion values from ids and booleans so that a failure never prints a tweet or
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 import zipfile
@@ -22,7 +21,6 @@ from amity.model import Account, Interaction, Post, Problem, Record
 from amity.sources.container import Container
 from amity.sources.twitter import archive
 from amity.sources.twitter.normalize import (
-    POST_FIELDS,
     ItemError,
     expand_text,
     parse_status_url,
@@ -551,10 +549,3 @@ def test_parse_status_url(url: str, expected: tuple[str | None, str] | None) -> 
 def test_expand_text_unescapes_once() -> None:
     entities = {"urls": [{"url": "https://t.co/x", "expanded_url": "https://e.com/?a=1&b=2"}]}
     assert expand_text("a &amp;lt; b https://t.co/x", entities) == "a &lt; b https://e.com/?a=1&b=2"
-
-
-def test_post_fields_order_matches_the_model() -> None:
-    # The tweet hot path builds Post by position up to ``raw``; a changed model must fail here,
-    # not silently. Fields after ``raw`` keep their defaults there.
-    names = tuple(field.name for field in dataclasses.fields(Post))
-    assert names[: names.index("raw") + 1] == POST_FIELDS

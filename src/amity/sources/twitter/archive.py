@@ -241,12 +241,12 @@ def _message(
     text, links = _message_text(create)
     out.append(
         Post(
-            "twitter",
-            str(message_id),
-            sender,
-            "dm",
-            created_at,
-            text,
+            platform="twitter",
+            platform_id=str(message_id),
+            author=sender,
+            kind="dm",
+            created_at=created_at,
+            text=text,
             visibility="direct",
             url=f"https://x.com/messages/{conversation_id}" if conversation_id else None,
             thread_key=conversation_id,

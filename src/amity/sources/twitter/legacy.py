@@ -157,12 +157,12 @@ def _row_records(row: dict[str, Any], normalizer: TweetNormalizer) -> list[Recor
     quote_of_id, links = _quote_and_links(expanded)
     out.append(
         Post(
-            "twitter",
-            tweet_id,
-            owner,
-            "post",
-            created_at,
-            text,
+            platform="twitter",
+            platform_id=tweet_id,
+            author=owner,
+            kind="post",
+            created_at=created_at,
+            text=text,
             url=f"https://x.com/{owner.handle}/status/{tweet_id}",
             reply_to_id=row.get("in_reply_to_status_id") or None,
             reply_to_author=reply_author,
@@ -194,12 +194,12 @@ def _boost_row(
     boost_of_id = row.get("retweeted_status_id") or None
     out.append(
         Post(
-            "twitter",
-            tweet_id,
-            owner,
-            "boost",
-            created_at,
-            text,
+            platform="twitter",
+            platform_id=tweet_id,
+            author=owner,
+            kind="boost",
+            created_at=created_at,
+            text=text,
             url=f"https://x.com/{owner.handle}/status/{tweet_id}",
             boost_of_id=boost_of_id,
             boost_of_author=author,

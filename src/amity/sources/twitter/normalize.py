@@ -25,17 +25,6 @@ _MONTHS = {
 _STATUS_HOSTS = frozenset(
     {"twitter.com", "x.com", "www.twitter.com", "www.x.com", "mobile.twitter.com", "mobile.x.com"}
 )
-POST_FIELDS = (
-    "platform", "platform_id", "author", "kind", "created_at", "text", "html", "language",
-    "visibility", "url", "reply_to_id", "reply_to_author", "thread_key", "quote_of_id",
-    "boost_of_id", "boost_of_author", "links", "hashtags", "mentions", "recipients",
-    "media_count", "reply_count", "boost_count", "like_count", "raw",
-)  # fmt: skip
-"""The order of Post's fields, in which the hot path passes them.
-
-The generated ``__init__`` of the frozen ``Post`` takes about 4.5 µs with keywords and 2 µs with
-positions: a large share of the time per tweet. A test checks this order against the model.
-"""
 _NO_ENTITIES: dict[str, Any] = {}
 _UNRESOLVED_ID = "-1"
 """X writes this id for a mentioned account it could no longer resolve."""
@@ -182,32 +171,26 @@ class TweetNormalizer:
         mentions = self._mentions(entities, out) if entities.get("user_mentions") else ()
         quote_of_id, quoted, links = self._links(tweet, entities, out)
         out.append(
-            Post(  # by position, in POST_FIELDS order: see there
-                "twitter",
-                tweet_id,
-                owner,
-                "post",
-                created_at,
-                expand_text(text, entities),
-                None,  # html
-                _language(tweet),
-                "public",
-                self._url_prefix + tweet_id,
-                tweet.get("in_reply_to_status_id_str") or None,
-                reply_author,
-                None,  # thread_key
-                quote_of_id,
-                None,  # boost_of_id
-                None,  # boost_of_author
-                links,
-                _hashtags(entities),
-                mentions,
-                (),  # recipients
-                _media_count(tweet, entities),
-                None,  # reply_count: archives have none
-                parse_count(tweet.get("retweet_count")),
-                parse_count(tweet.get("favorite_count")),
-                tweet,
+            Post(
+                platform="twitter",
+                platform_id=tweet_id,
+                author=owner,
+                kind="post",
+                created_at=created_at,
+                text=expand_text(text, entities),
+                language=_language(tweet),
+                url=self._url_prefix + tweet_id,
+                reply_to_id=tweet.get("in_reply_to_status_id_str") or None,
+                reply_to_author=reply_author,
+                quote_of_id=quote_of_id,
+                links=links,
+                hashtags=_hashtags(entities),
+                mentions=mentions,
+                media_count=_media_count(tweet, entities),
+                # reply_count: archives have none
+                boost_count=parse_count(tweet.get("retweet_count")),
+                like_count=parse_count(tweet.get("favorite_count")),
+                raw=tweet,
             )
         )
         if reply_author is not None and reply_author is not owner:
@@ -234,32 +217,24 @@ class TweetNormalizer:
         author = self._boost_author(original, text, entities, out)
         urls = entities.get("urls")
         out.append(
-            Post(  # by position, in POST_FIELDS order: see there
-                "twitter",
-                tweet_id,
-                self.owner,
-                "boost",
-                created_at,
-                expand_text(text, entities),
-                None,  # html
-                _language(tweet),
-                "public",
-                self._url_prefix + tweet_id,
-                None,  # reply_to_id
-                None,  # reply_to_author
-                None,  # thread_key
-                None,  # quote_of_id
-                boost_of_id,
-                author,
-                tuple(_expanded_urls(urls)) if urls else (),
-                _hashtags(entities),
-                (),  # mentions: those of the original tweet, not the owner's
-                (),  # recipients
-                _media_count(tweet, entities),
-                None,  # reply_count
-                parse_count(tweet.get("retweet_count")),
-                parse_count(tweet.get("favorite_count")),
-                tweet,
+            Post(
+                platform="twitter",
+                platform_id=tweet_id,
+                author=self.owner,
+                kind="boost",
+                created_at=created_at,
+                text=expand_text(text, entities),
+                language=_language(tweet),
+                url=self._url_prefix + tweet_id,
+                boost_of_id=boost_of_id,
+                boost_of_author=author,
+                links=tuple(_expanded_urls(urls)) if urls else (),
+                hashtags=_hashtags(entities),
+                # mentions: those of the original tweet, not the owner's
+                media_count=_media_count(tweet, entities),
+                boost_count=parse_count(tweet.get("retweet_count")),
+                like_count=parse_count(tweet.get("favorite_count")),
+                raw=tweet,
             )
         )
         if author is not None and author is not self.owner:

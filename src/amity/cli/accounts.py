@@ -26,14 +26,10 @@ from amity.cli.common import (
 )
 from amity.cli.people_tables import short_duration
 from amity.cli.text import shown
-from amity.config import Settings, require_workspace
+from amity.desk.workspace import Workspace, open_workspace
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from amity.desk.accounts import Connected
-    from amity.ingest.sync import SyncReport
-    from amity.sources.retry import RetryPolicy, Wait
+    from amity.desk.accounts import Connected, SyncReport, Wait
 
 # The network clients (Mastodon.py, the atproto SDK) take a second to import: each command
 # imports the desk when it runs, so that `amity --help` and other commands do not pay for them.
@@ -78,8 +74,9 @@ def connect_mastodon(
     """
     from amity.desk import accounts as desk
 
-    engine, settings = _store(workspace, create=True)
-    network = desk.Network(settings, policy=_connecting)
+    opened = _store(workspace, create=True)
+    engine, settings = opened.engine, opened.settings
+    network = desk.Network(settings, policy=desk.connecting_policy)
     if token_stdin:
         connected = desk.connect_mastodon_token(engine, network, instance, sys.stdin.read())
     else:
@@ -122,9 +119,10 @@ def connect_bluesky(
     """
     from amity.desk import accounts as desk
 
-    engine, settings = _store(workspace, create=True)
+    opened = _store(workspace, create=True)
+    engine, settings = opened.engine, opened.settings
     password = sys.stdin.readline() if password_stdin else _read_secret("App password: ")
-    network = desk.Network(settings, policy=_connecting)
+    network = desk.Network(settings, policy=desk.connecting_policy)
     connected = desk.connect_bluesky(engine, network, handle, password, service=service)
     _said_connected(connected)
 
@@ -145,7 +143,8 @@ def list_accounts(
     """
     from amity.desk import accounts as desk
 
-    engine, settings = _store(workspace)
+    opened = _store(workspace)
+    engine, settings = opened.engine, opened.settings
     statuses = desk.list_accounts(engine, desk.Network(settings), check=not offline)
     if json:
         print_json([status.as_dict() for status in statuses])
@@ -188,7 +187,8 @@ def disconnect(
     """
     from amity.desk import accounts as desk
 
-    engine, settings = _store(workspace)
+    opened = _store(workspace)
+    engine, settings = opened.engine, opened.settings
     done = desk.disconnect(engine, desk.Network(settings), account)
     verdict = "revoked on the server and deleted" if done.revoked else "deleted here"
     err.print(f"Disconnected {shown(done.name)}: its credentials were {verdict}.")
@@ -225,7 +225,8 @@ def sync_command(
     """
     from amity.desk import accounts as desk
 
-    engine, settings = _store(workspace)
+    opened = _store(workspace)
+    engine, settings = opened.engine, opened.settings
     with sync_progress() as (progress, on_wait):
         network = desk.Network(settings, on_wait=on_wait)
         reports = desk.sync(engine, network, account, progress=progress, thread_budget=threads)
@@ -256,13 +257,9 @@ def _said_connected(connected: Connected) -> None:
 
 def sync_json(reports: list[SyncReport]) -> dict[str, object]:
     """Return the ``--json`` of a sync: ``new`` summed over the accounts, and each account's."""
-    from amity.ingest.sync import RECEIVED_KINDS
+    from amity.desk.accounts import received_in_all
 
-    new = dict.fromkeys(RECEIVED_KINDS, 0)
-    for report in reports:
-        for kind, count in report.new.items():
-            new[kind] = new.get(kind, 0) + count
-    return {"new": new, "accounts": [report.as_dict() for report in reports]}
+    return {"new": received_in_all(reports), "accounts": [r.as_dict() for r in reports]}
 
 
 def show_sync(report: SyncReport) -> None:
@@ -318,24 +315,9 @@ def sync_progress() -> Iterator[
         yield for_account, on_wait
 
 
-def _store(workspace: Path | None, *, create: bool = False) -> tuple[Engine, Settings]:
-    """Open the workspace's current store (with ``create``, make it first); return it too."""
-    from amity.store import open_store
-    from amity.store.migrate import require_current
-
-    settings = settings_for(workspace)
-    if not create:
-        require_workspace(settings)
-    engine = open_store(settings, create=create)
-    require_current(engine)
-    return engine, settings
-
-
-def _connecting() -> RetryPolicy:
-    """Return the policy of connecting: one retry, as a wrong address should fail quickly."""
-    from amity.sources.retry import RetryPolicy
-
-    return RetryPolicy(attempts=2)
+def _store(workspace: Path | None, *, create: bool = False) -> Workspace:
+    """Return the command's workspace (with ``create``, made first); its store opens when used."""
+    return open_workspace(settings_for(workspace), create=create)
 
 
 def _when(moment: int | None) -> str:

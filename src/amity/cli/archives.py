@@ -16,8 +16,6 @@ from amity.cli.common import (
     settings_for,
 )
 from amity.cli.render import byte_progress, show_import_report
-from amity.ingest import import_archives
-from amity.store import open_store
 
 PathsArgument = Annotated[
     list[Path],
@@ -48,9 +46,11 @@ def import_command(
 
     Example: amity import ~/Downloads/archive-20261101.zip ~/Downloads/twitter-2026-11-01.zip
     """
-    engine = open_store(settings_for(workspace), create=True)
+    from amity.desk.archives import import_into_workspace
+
+    settings = settings_for(workspace)
     with byte_progress("Importing") as progress:
-        report = import_archives(engine, paths, also_mine=also_mine, progress=progress)
+        report = import_into_workspace(settings, paths, also_mine=also_mine, progress=progress)
     if json:
         print_json(report.as_dict())
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -15,9 +15,9 @@ from amity.cli.common import (
     WorkspaceOption,
     err,
     friendly_errors,
-    open_current_store,
     path_given,
     print_json,
+    workspace_for,
 )
 from amity.cli.people_json import entry_data, note_data, person_data, standing_data, view_data
 from amity.cli.people_tables import (
@@ -29,15 +29,7 @@ from amity.cli.people_tables import (
     show_person_page,
 )
 from amity.cli.text import shown_line
-from amity.desk.people import (
-    evaluate_file,
-    evaluate_workspace,
-    get_people,
-    get_person_page,
-    in_circle_order,
-    layer_of,
-)
-from amity.insight.pairs import DAY
+from amity.desk import circles as desk
 
 MOST_WINDOWS = 100_000
 """More test windows than a day each over a lifetime of history is a mistyped number."""
@@ -76,15 +68,15 @@ def list_people(
 
     Example: amity people list --circle 1 --why
     """
-    engine = open_current_store(workspace)
-    with engine.connect() as connection:
-        found = get_people(connection, now=_moment(at))
-    shown = [
-        entry
-        for entry in in_circle_order(found)
-        if ((circle is None and (everyone or layer_of(entry) > 0)) or layer_of(entry) == circle)
-        and (tag is None or tag.strip().lower() in entry.person.tags)
-    ][:limit]
+    listed = desk.list_people(
+        workspace_for(workspace),
+        now=_moment(at),
+        circle=circle,
+        everyone=everyone,
+        tag=tag,
+        limit=limit,
+    )
+    found, shown = listed.people, list(listed.entries)
     if json:
         print_json({**view_data(found), "people": [entry_data(entry) for entry in shown]})
         return
@@ -103,9 +95,7 @@ def show_person(
 
     Example: amity people show x:ana
     """
-    engine = open_current_store(workspace)
-    with engine.connect() as connection:
-        page = get_person_page(connection, person, now=_moment(at))
+    page = desk.show_person(workspace_for(workspace), person, now=_moment(at))
     if json:
         data = standing_data(page.standing) if page.standing else person_data(page.person)
         data.update(
@@ -134,9 +124,7 @@ def list_drifting(
 
     Example: amity people drifting
     """
-    engine = open_current_store(workspace)
-    with engine.connect() as connection:
-        found = get_people(connection, now=_moment(at))
+    found = desk.get_changes(workspace_for(workspace), now=_moment(at))
     if json:
         print_json(
             {
@@ -187,12 +175,10 @@ def evaluate_command(
     Example: amity people evaluate CollegeMsg.txt --json
     """
     if events_file is not None:
-        result = evaluate_file(events_file, learn=learn, windows=windows or 10)
+        result = desk.replay_file(events_file, learn=learn, windows=windows or 10)
         what = shown_line(str(events_file))
     else:
-        engine = open_current_store(workspace)
-        with engine.connect() as connection:
-            result = evaluate_workspace(connection, learn=learn, windows=windows)
+        result = desk.replay_history(workspace_for(workspace), learn=learn, windows=windows)
         what = "your history"
     if json:
         print_json(result.as_dict())
@@ -207,4 +193,4 @@ def evaluate_command(
 def _moment(at: datetime | None) -> int | None:
     if at is None:
         return None
-    return int(at.replace(tzinfo=UTC).timestamp()) + DAY - 1
+    return desk.end_of_day(at.date())

@@ -16,15 +16,12 @@ import orjson
 import typer
 from rich.console import Console
 from rich.text import Text
-from sqlalchemy import Engine
-from sqlalchemy.exc import StatementError
 
 from amity.cli.text import command_line, plain, safe_json, shown
-from amity.config import Settings, load_settings, require_workspace
+from amity.config import Settings, load_settings
 from amity.credentials import redact
+from amity.desk.workspace import Workspace, open_workspace
 from amity.errors import AmityError
-from amity.store import open_store
-from amity.store.migrate import require_current
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -155,13 +152,9 @@ def _workspace_to_name() -> str | None:
     return f"./{name}" if name.startswith("-") else name
 
 
-def open_current_store(workspace: Path | None) -> Engine:
-    """Open the workspace's store, failing clearly unless it exists and its schema is current."""
-    settings = settings_for(workspace)
-    require_workspace(settings)
-    engine = open_store(settings)
-    require_current(engine)
-    return engine
+def workspace_for(workspace: Path | None) -> Workspace:
+    """Return the command's workspace, failing clearly unless it exists; its store opens later."""
+    return open_workspace(settings_for(workspace))
 
 
 def print_json(data: Any) -> None:
@@ -230,12 +223,22 @@ def _file_error(error: OSError) -> tuple[str, str]:
 
 def _first_line(error: Exception) -> str:
     """Return the first line of an error's text; of a statement's, its cause without SQL or rows."""
-    if isinstance(error, StatementError):
-        inner: object = error.orig if error.orig is not None else type(error).__name__
-    else:
-        inner = error
+    inner: object = error
+    if _is_statement_error(error):
+        inner = getattr(error, "orig", None) or type(error).__name__
     lines = str(inner).strip().splitlines()
     return lines[0] if lines else type(error).__name__
+
+
+def _is_statement_error(error: Exception) -> bool:
+    """Return whether ``error`` is SQLAlchemy's StatementError, whose text quotes SQL and rows.
+
+    Told by name, so that the command line never loads SQLAlchemy itself.
+    """
+    return any(
+        kind.__name__ == "StatementError" and kind.__module__ == "sqlalchemy.exc"
+        for kind in type(error).__mro__
+    )
 
 
 def _report(message: str, hint: str) -> None:

@@ -16,10 +16,7 @@ from amity.cli.common import (
     settings_for,
 )
 from amity.cli.text import shown, shown_line
-from amity.config import Settings, require_workspace
-from amity.store import migrate, open_store
-from amity.store.engine import describe_url
-from amity.store.reads import StoreTotals, get_totals
+from amity.desk import workspace as desk
 
 app = typer.Typer(help="Manage the store: its schema and what it holds.", no_args_is_help=True)
 
@@ -30,11 +27,9 @@ def init(workspace: WorkspaceOption = None, debug: DebugOption = False) -> None:
 
     Example: amity init --workspace ~/amity
     """
-    settings = settings_for(workspace)
-    engine = open_store(settings, create=True)
-    migrate.upgrade(engine)
-    err.print(f"Workspace ready at [bold]{shown_line(str(settings.workspace))}[/]")
-    err.print(f"Store: {shown_line(describe_url(settings.database_url))}")
+    ready = desk.init_workspace(settings_for(workspace))
+    err.print(f"Workspace ready at [bold]{shown_line(str(ready.workspace))}[/]")
+    err.print(f"Store: {shown_line(ready.database)}")
 
 
 @app.command("upgrade")
@@ -44,16 +39,11 @@ def upgrade(workspace: WorkspaceOption = None, debug: DebugOption = False) -> No
 
     Example: amity db upgrade
     """
-    settings = settings_for(workspace)
-    require_workspace(settings)
-    engine = open_store(settings)
-    before = migrate.get_status(engine)
-    migrate.upgrade(engine)
-    after = migrate.get_status(engine)
-    if before.current == after.current:
-        err.print(f"The store is already up to date (revision {shown(after.current)}).")
+    done = desk.upgrade_workspace(settings_for(workspace))
+    if not done.changed:
+        err.print(f"The store is already up to date (revision {shown(done.after)}).")
     else:
-        err.print(f"Upgraded the store from {shown(before.current or 'empty')} to {after.current}.")
+        err.print(f"Upgraded the store from {shown(done.before or 'empty')} to {done.after}.")
 
 
 @app.command("status")
@@ -65,57 +55,43 @@ def status(
 
     Example: amity db status --json
     """
-    settings = settings_for(workspace)
-    require_workspace(settings)
-    engine = open_store(settings)
-    state = migrate.get_status(engine)
-    totals = None
-    if state.up_to_date:
-        with engine.connect() as connection:
-            totals = get_totals(connection)
+    state = desk.get_workspace_status(settings_for(workspace))
     if json:
         print_json(
             {
-                "workspace": str(settings.workspace),
-                "database": describe_url(settings.database_url),
-                "revision": state.current,
+                "workspace": str(state.workspace),
+                "database": state.database,
+                "revision": state.revision,
                 "head": state.head,
                 "up_to_date": state.up_to_date,
-                "totals": None if totals is None else totals_data(totals),
+                "totals": state.totals,
             }
         )
     else:
-        _show_status(settings, state, totals)
+        _show_status(state)
     if not state.up_to_date:
         raise typer.Exit(1)
 
 
-def totals_data(totals: StoreTotals) -> dict[str, int]:
-    """Return the store's totals as plain data, by name."""
-    return {name: getattr(totals, name) for name in totals.__slots__}
-
-
-def _show_status(
-    settings: Settings, state: migrate.SchemaStatus, totals: StoreTotals | None
-) -> None:
+def _show_status(state: desk.WorkspaceStatus) -> None:
     table = Table(show_header=False, box=None, pad_edge=False)
-    table.add_row("workspace", shown_line(str(settings.workspace)))
-    table.add_row("database", shown_line(describe_url(settings.database_url)))
+    table.add_row("workspace", shown_line(str(state.workspace)))
+    table.add_row("database", shown_line(state.database))
     table.add_row("schema", _revision(state))
-    if totals is not None:
-        for name, count in totals_data(totals).items():
+    if state.totals is not None:
+        for name, count in state.totals.items():
             table.add_row(name.replace("_", " "), f"{count:,}")
     out.print(table)
-    if not state.known:
-        error = migrate.too_new(state)
+    if state.too_new is not None:
+        error = state.too_new
         err.print(f"[yellow]{shown(error.message)}.[/]\n[dim]→ {shown(error.hint)}[/]")
     elif not state.up_to_date:
         err.print("[yellow]The schema is out of date: run `amity db upgrade`.[/]")
 
 
-def _revision(state: migrate.SchemaStatus) -> str:
+def _revision(state: desk.WorkspaceStatus) -> str:
     if state.up_to_date:
-        return shown(state.current)
+        return shown(state.revision)
     if not state.known:
-        return f"{shown(state.current)} (unknown: this amity knows up to {state.head})"
-    return f"{shown(state.current or 'empty')} (newest: {state.head})"
+        return f"{shown(state.revision)} (unknown: this amity knows up to {state.head})"
+    return f"{shown(state.revision or 'empty')} (newest: {state.head})"

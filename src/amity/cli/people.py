@@ -3,7 +3,6 @@ what the user knows of people (pins, notes, meetings, tags)."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -19,22 +18,14 @@ from amity.cli.common import (
     WorkspaceOption,
     err,
     friendly_errors,
-    open_current_store,
     out,
     print_json,
+    workspace_for,
 )
-from amity.errors import IdentityConflict, UsageError
-from amity.insight.identity import DEFAULT_MIN_SCORE, Suggestion, suggest_identities
+from amity.desk import identities, knowledge
+from amity.desk.identities import DEFAULT_MIN_SCORE, Suggestion, account_name
+from amity.errors import UsageError
 from amity.model import Account, PersonAccount
-from amity.store import knowledge
-from amity.store.lookup import account_label, get_account_named, get_person_named
-from amity.store.people import (
-    list_person_accounts,
-    list_rejected_pairs,
-    merge_accounts,
-    reject_suggestion,
-    split_account,
-)
 
 app = typer.Typer(
     help="Your people: circles, drifting ties, what you know of them, which accounts are one.",
@@ -78,11 +69,9 @@ def suggestions(
 
     Example: amity people suggestions --min-score 0.3 --limit 20
     """
-    engine = open_current_store(workspace)
-    with engine.connect() as connection:
-        accounts = list_person_accounts(connection)
-        rejected = list_rejected_pairs(connection)
-    found = suggest_identities(accounts, rejected, min_score=min_score)[:limit]
+    found = list(
+        identities.list_suggestions(workspace_for(workspace), min_score=min_score, limit=limit)
+    )
     if json:
         print_json([_suggestion_data(suggestion) for suggestion in found])
         return
@@ -100,15 +89,7 @@ def merge(
 
     Example: amity people merge mastodon:ana@mastodon.social x:ana
     """
-    engine = open_current_store(workspace)
-    with engine.begin() as connection:
-        keys = list(dict.fromkeys(get_account_named(connection, name).key for name in accounts))
-        if len(keys) < 2:
-            raise IdentityConflict(
-                "name at least two different accounts to merge",
-                hint="Example: amity people merge mastodon:ana@mastodon.social x:ana",
-            )
-        merged = merge_accounts(connection, keys=keys, now=int(time.time()))
+    merged = identities.merge_people(workspace_for(workspace), accounts)
     names = ", ".join(_who(account) for account in merged.accounts)
     if not merged.people_merged:
         err.print(f"Nothing to do: these accounts are one person already: {escape(names)}.")
@@ -133,16 +114,7 @@ def reject(
 
     Example: amity people reject mastodon:ana@mastodon.social x:ana_r
     """
-    engine = open_current_store(workspace)
-    with engine.begin() as connection:
-        left = get_account_named(connection, first)
-        right = get_account_named(connection, second)
-        if left.key == right.key:
-            raise IdentityConflict(
-                f"{first!r} and {second!r} are the same account: name two different ones",
-                hint="Example: amity people reject mastodon:ana@mastodon.social x:ana_r",
-            )
-        reject_suggestion(connection, first=left.key, second=right.key, now=int(time.time()))
+    left, right = identities.reject_pair(workspace_for(workspace), first, second)
     pair = f"{_who(left)} and {_who(right)}"
     err.print(f"Kept apart: {escape(pair)} will not be suggested as one person again.")
 
@@ -158,10 +130,7 @@ def split(
 
     Example: amity people split x:ana_r
     """
-    engine = open_current_store(workspace)
-    with engine.begin() as connection:
-        named = get_account_named(connection, account)
-        done = split_account(connection, key=named.key, now=int(time.time()))
+    done = identities.split_off(workspace_for(workspace), account)
     others = ", ".join(_who(other) for other in done.kept_apart_from)
     message = f"{_who(done.account)} is a person of its own again, kept apart from {others}."
     err.print(escape(message))
@@ -190,10 +159,7 @@ def pin(
             "give a circle (1 to 4) or --unpin, one of the two",
             hint="Example: amity people pin x:ana 1",
         )
-    engine = open_current_store(workspace)
-    with engine.begin() as connection:
-        person_id, name = get_person_named(connection, person)
-        knowledge.set_circle_pin(connection, person_id=person_id, circle=circle, now=_now())
+    name = knowledge.pin_person(workspace_for(workspace), person, circle).name
     if circle is None:
         err.print(f"{escape(name)} is no longer pinned; amity places them by how you talk.")
     else:
@@ -212,10 +178,7 @@ def note(
 
     Example: amity people note x:ana "Moving to Lisbon in spring; ask about the studio."
     """
-    engine = open_current_store(workspace)
-    with engine.begin() as connection:
-        person_id, name = get_person_named(connection, person)
-        knowledge.add_note(connection, person_id=person_id, kind="note", text=text, now=_now())
+    name = knowledge.add_note(workspace_for(workspace), person, text).name
     err.print(f"Noted for {escape(name)}.")
 
 
@@ -236,14 +199,9 @@ def met(
 
     Example: amity people met x:ana --where "Bristol zine fair" --when 2026-05-02
     """
-    engine = open_current_store(workspace)
-    day = None if when is None else when.date().isoformat()
-    with engine.begin() as connection:
-        person_id, name = get_person_named(connection, person)
-        knowledge.add_note(
-            connection, person_id=person_id, kind="met", text=text, now=_now(), place=where,
-            happened_on=day,
-        )  # fmt: skip
+    day = None if when is None else when.date()
+    noted = knowledge.add_meeting(workspace_for(workspace), person, place=where, day=day, text=text)
+    name = noted.name
     err.print(f"Met {escape(name)}" + (f" at {escape(where)}" if where else "") + ": noted.")
 
 
@@ -260,25 +218,14 @@ def tag(
 
     Example: amity people tag x:ana printmaking bristol
     """
-    engine = open_current_store(workspace)
-    cleaned = sorted({t.strip().lower() for t in tags if t.strip()})
-    with engine.begin() as connection:
-        person_id, name = get_person_named(connection, person)
-        if remove:
-            knowledge.remove_tags(connection, person_id=person_id, tags=cleaned)
-        else:
-            knowledge.add_tags(connection, person_id=person_id, tags=cleaned)
-        now_tagged = knowledge.get_tags(connection).get(person_id, [])
+    tagged = knowledge.tag_person(workspace_for(workspace), person, tags, remove=remove)
+    name, now_tagged = tagged.name, tagged.tags
     err.print(f"{escape(name)}: {escape(', '.join(now_tagged)) or 'no tags'}.")
-
-
-def _now() -> int:
-    return int(time.time())
 
 
 def _who(account: Account) -> str:
     """Return an account's name, with its display name where known, as plain text."""
-    label = account_label(account)
+    label = account_name(account)
     return f"{label} ({account.display_name})" if account.display_name else label
 
 
@@ -312,7 +259,7 @@ def _account_cell(item: PersonAccount) -> str:
 
 
 def _label(item: PersonAccount) -> str:
-    return account_label(item.account)
+    return account_name(item.account)
 
 
 def _suggestion_data(suggestion: Suggestion) -> dict[str, Any]:
@@ -332,7 +279,7 @@ def _suggestion_data(suggestion: Suggestion) -> dict[str, Any]:
 def _account_data(item: PersonAccount) -> dict[str, Any]:
     account = item.account
     return {
-        "name": account_label(account),
+        "name": account_name(account),
         "platform": account.platform,
         "platform_id": account.platform_id,
         "handle": account.handle,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from amity.desk.people import People, Person, Pinned, Standing
-from amity.insight.drift import describe_drift, describe_rise
-from amity.insight.explanation import describe_tie, explain_tie
 from amity.model import PersonNote
+
+if TYPE_CHECKING:
+    from amity.desk.people import People, Person, Pinned, Standing
 
 STANDING_KEYS = (
     "person_id", "name", "accounts", "tags", "circle", "pinned", "strength",
@@ -21,6 +21,8 @@ STANDING_KEYS = (
 
 def entry_data(entry: Standing | Pinned) -> dict[str, Any]:
     """Return a contact, or a person pinned with no interaction yet, as JSON with the same keys."""
+    from amity.desk.people import Standing  # loaded with the people it renders
+
     if isinstance(entry, Standing):
         return standing_data(entry)
     empty: dict[str, Any] = dict.fromkeys(STANDING_KEYS)
@@ -56,7 +58,7 @@ def standing_data(standing: Standing) -> dict[str, Any]:
         "turns": tie.turns,
         "contact_days": tie.contacts,
         "usual_gap_days": None if tie.usual_gap_days is None else round(tie.usual_gap_days, 2),
-        "explanation": describe_tie(explain_tie(tie)),
+        "explanation": standing.explanation,
         "drifting": None
         if drift is None
         else {
@@ -64,7 +66,7 @@ def standing_data(standing: Standing) -> dict[str, Any]:
             "silence_days": round(drift.silence_days, 1),
             "usual_gap_days": round(drift.usual_gap_days, 2),
             "longest_gap_days": round(drift.longest_gap_days, 1),
-            "explanation": describe_drift(drift),
+            "explanation": standing.drift_explanation,
         },
         "rising": None
         if rise is None
@@ -72,7 +74,7 @@ def standing_data(standing: Standing) -> dict[str, Any]:
             "recent_contact_days": rise.recent_contacts,
             "recent_a_month": round(rise.recent_rate, 2),
             "earlier_a_month": round(rise.earlier_rate, 2),
-            "explanation": describe_rise(rise),
+            "explanation": standing.rise_explanation,
         },
     }
 

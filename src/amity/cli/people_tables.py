@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from amity.cli.common import err, out
 from amity.cli.text import one_line, shown, shown_line
-from amity.desk.people import People, Person, PersonPage, Pinned, Standing
-from amity.insight.drift import describe_drift, describe_rise
-from amity.insight.evaluate import METHODS, Evaluation
-from amity.insight.explanation import describe_tie, duration_words, explain_tie
-from amity.insight.pairs import DAY
 from amity.model import PersonNote
+
+if TYPE_CHECKING:
+    from amity.desk.people import Evaluation, People, Person, PersonPage, Pinned, Standing
 
 CIRCLES = 4
 COLUMNS = ("circle", "who", "last\ntalked", "90\ndays", "you /\nthem", "usual\ngap", "flags")
@@ -43,6 +42,8 @@ def show_people(found: People, shown: list[Standing | Pinned], *, why: bool = Fa
     if why:
         table.columns[2].no_wrap = False
         table.columns[2].ratio = 2
+    from amity.desk.people import Pinned  # loaded already, with the people it renders
+
     for entry in shown:
         if isinstance(entry, Pinned):
             table.add_row(*_pinned_row(entry, columns=len(table.columns)))
@@ -64,8 +65,8 @@ def show_evaluation(result: Evaluation) -> None:
     table.add_column("method")
     for label in FIGURES.values():
         table.add_column(label, justify="right")
-    best = {key: max(data[m][key] for m in METHODS) for key in FIGURES}
-    for method in METHODS:
+    best = {key: max(scores[key] for scores in data.values()) for key in FIGURES}
+    for method in data:
         cells = [
             f"[bold]{value:.4f}[/]" if value == best[key] else f"{value:.4f}"
             for key, value in data[method].items()
@@ -80,7 +81,7 @@ def _row(standing: Standing) -> list[str]:
     return [
         _circle_cell(standing),
         _who_cell(standing.person),
-        f"{short_duration((tie.now - tie.last_at) / DAY)} ago",
+        f"{short_duration(standing.days_since_last)} ago",
         f"{sum(n for _, n in tie.recent_kinds):,}",
         f"{tie.sent:,} / {tie.received:,}",
         "" if usual is None else short_duration(usual),
@@ -89,11 +90,10 @@ def _row(standing: Standing) -> list[str]:
 
 
 def _why_row(standing: Standing) -> list[str]:
-    tie = standing.contact.tie
     return [
         _circle_cell(standing),
         _who_cell(standing.person),
-        shown(describe_tie(explain_tie(tie))),
+        shown(standing.explanation),
         _flags_cell(standing),
     ]
 
@@ -117,6 +117,8 @@ def _who_cell(person: Person) -> str:
 
 
 def _flags_cell(entry: Standing | Pinned) -> str:
+    from amity.desk.people import Pinned  # loaded already, with the people it renders
+
     contact = None if isinstance(entry, Pinned) else entry.contact
     flags = ["[yellow]drifting[/]"] if contact and contact.drift else []
     flags += ["[green]rising[/]"] if contact and contact.rise else []
@@ -166,11 +168,11 @@ def _standing_rows(grid: Table, standing: Standing) -> None:
     where = f"{contact.layer}" if contact.layer else f"further out than circle {CIRCLES}"
     how = "pinned by you" if contact.pinned else "from how often you talk"
     grid.add_row("circle", f"{where} ({how}: {tie.frequency:.1f} weighted interactions a month)")
-    grid.add_row("why", shown(describe_tie(explain_tie(tie)).replace("; ", "\n")))
+    grid.add_row("why", shown(standing.explanation.replace("; ", "\n")))
     if contact.drift:
-        grid.add_row("[yellow]drifting[/]", shown(describe_drift(contact.drift)))
+        grid.add_row("[yellow]drifting[/]", shown(standing.drift_explanation))
     if contact.rise:
-        grid.add_row("[green]rising[/]", shown(describe_rise(contact.rise)))
+        grid.add_row("[green]rising[/]", shown(standing.rise_explanation))
 
 
 def show_changes(found: People) -> None:
@@ -178,8 +180,7 @@ def show_changes(found: People) -> None:
     drifting = [(s, s.contact.drift) for s in found.drifting if s.contact.drift]
     if drifting:
         rows = [
-            [str(d.layer_then), duration_words(d.silence_days), shown(describe_drift(d))]
-            for _, d in drifting
+            [str(d.layer_then), s.silent_for or "", shown(s.drift_explanation)] for s, d in drifting
         ]
         headers = ("circle then", "silent for", "why")
         _print_changes(title_of(found, "Drifting"), headers, [s for s, _ in drifting], rows)
@@ -190,7 +191,7 @@ def show_changes(found: People) -> None:
         )
     rising = [(s, s.contact.rise) for s in found.rising if s.contact.rise]
     if rising:
-        rows = [[str(r.layer or "–"), shown(describe_rise(r))] for _, r in rising]
+        rows = [[str(r.layer or "–"), shown(s.rise_explanation)] for s, r in rising]
         _print_changes("Rising", ("circle", "why"), [s for s, _ in rising], rows)
 
 

@@ -10,7 +10,7 @@ servers answering in this process.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -34,11 +34,12 @@ from amity.errors import (
 )
 from amity.ingest.sync import (
     FOLLOW_UP_BUDGET,
+    RECEIVED_KINDS,
     Progress,
-    SyncReport,
     record_own_account,
     sync_account,
 )
+from amity.ingest.sync import SyncReport as SyncReport
 from amity.model import Account
 from amity.sources.bluesky.client import BlueskyClient
 from amity.sources.bluesky.live import BlueskyLive
@@ -48,7 +49,8 @@ from amity.sources.live import sortable_id
 from amity.sources.mastodon.client import App, MastodonClient, instance_url
 from amity.sources.mastodon.entities import read_account
 from amity.sources.mastodon.live import MastodonLive
-from amity.sources.retry import RetryPolicy, Wait
+from amity.sources.retry import RetryPolicy as RetryPolicy
+from amity.sources.retry import Wait as Wait
 from amity.store import connections as linked
 from amity.store.connections import ConnectedAccount, Held
 from amity.store.lookup import get_account_named
@@ -697,3 +699,17 @@ def _iso(moment: int | None) -> str | None:
     if moment is None:
         return None
     return datetime.fromtimestamp(moment, UTC).isoformat().replace("+00:00", "Z")
+
+
+def connecting_policy() -> RetryPolicy:
+    """Return the retry policy of connecting: one retry, as a wrong address should fail quickly."""
+    return RetryPolicy(attempts=2)
+
+
+def received_in_all(reports: Sequence[SyncReport]) -> dict[str, int]:
+    """Return what the syncs of ``reports`` received, by kind, summed over the accounts."""
+    new = dict.fromkeys(RECEIVED_KINDS, 0)
+    for report in reports:
+        for kind, count in report.new.items():
+            new[kind] = new.get(kind, 0) + count
+    return new

@@ -8,6 +8,7 @@ store, and not at all when a first look already says that there is nothing to re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,11 @@ class PeopleList:
 
     people: People
     entries: tuple[Standing | Pinned, ...]
+
+
+def end_of_day(day: date) -> int:
+    """Return the last second of ``day`` (UTC): "as of a day" means as of its end."""
+    return int(datetime.combine(day, time.max, tzinfo=UTC).timestamp())
 
 
 def list_people(

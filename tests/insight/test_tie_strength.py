@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 from tests.insight.builders import DAY, T0, events_from, every
 
-from amity.insight.events import Events, make_events
+from amity.insight.events import KIND_CODES, Events, make_events
 from amity.insight.explanation import describe_tie, explain_tie, tie_at, ties_of
-from amity.insight.ties import TieTable, tie_table
-from amity.model import InteractionKind
+from amity.insight.pairs import KindWeights
+from amity.insight.ties import TieTable, TieWeights, tie_table
+from amity.model import INTERACTION_KINDS, InteractionKind
 
 NOW = T0 + 100 * DAY
 
@@ -103,3 +106,21 @@ def test_a_tie_seen_from_one_side_does_not_claim_who_started() -> None:
     words = describe_tie(explain_tie(tie))
     assert "nothing from them is in your archives yet" in words
     assert "they started" not in words
+
+
+def test_each_kind_of_interaction_has_a_weight_by_name() -> None:
+    assert {field.name for field in dataclasses.fields(KindWeights)} == set(INTERACTION_KINDS)
+    weights = KindWeights(like=0.25, dm=0.75).by_code()
+    assert weights[KIND_CODES["like"]] == 0.25 and weights[KIND_CODES["dm"]] == 0.75
+    assert weights[KIND_CODES["reply"]] == KindWeights().reply
+
+
+def test_a_kind_weighed_at_nothing_makes_no_tie_stronger() -> None:
+    rows = [*every("me", "ana", start=T0, end=T0 + 20 * DAY, step=DAY, kind="dm")]
+    rows += every("me", "bo", start=T0, end=T0 + 20 * DAY, step=DAY, kind="like")
+    events = events_from(sorted(rows, key=lambda row: row[2]))
+    now = T0 + 21 * DAY
+    usual = tie_table(events, now=now)
+    no_likes = tie_table(events, now=now, weights=TieWeights(kind_weights=KindWeights(like=0.0)))
+    assert _strength(no_likes, events, "me", "bo") == 0.0 < _strength(usual, events, "me", "bo")
+    assert _strength(no_likes, events, "me", "ana") == _strength(usual, events, "me", "ana")

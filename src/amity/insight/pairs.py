@@ -33,11 +33,38 @@ Ints = NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
+class KindWeights:
+    """How personal each kind of interaction is, from 0 to 1.
+
+    Blocks and mutes never reach the analyses (the store's history leaves them out); they weigh
+    nothing should they come from elsewhere.
+    """
+
+    reply: float = 1.0
+    mention: float = 0.5
+    quote: float = 0.7
+    boost: float = 0.3
+    like: float = 0.1
+    follow: float = 0.05
+    dm: float = 1.0
+    bookmark: float = 0.05
+    block: float = 0.0
+    mute: float = 0.0
+
+    def by_code(self) -> Floats:
+        """Return the weights as an array indexed by the events' kind codes."""
+        weights = np.zeros(KINDS, np.float64)
+        for kind, code in KIND_CODES.items():
+            weights[code] = getattr(self, kind)
+        return weights
+
+
+@dataclass(frozen=True, slots=True)
 class PairSettings:
     """How events are weighed and grouped before they become ties."""
 
     half_life_days: float
-    kind_weights: tuple[float, ...]
+    kind_weights: KindWeights
     recent_days: int
     conversation_gap_hours: float
 
@@ -111,7 +138,7 @@ def pair_columns(events: Events, *, now: int, settings: PairSettings) -> PairCol
     high = np.maximum(events.source, events.target)
     order, by = _sort(low, high, events)
     tau = settings.half_life_days * DAY / np.log(2.0)
-    weighted = np.asarray(settings.kind_weights, np.float64)[by.kind]
+    weighted = settings.kind_weights.by_code()[by.kind]
     decay = np.exp(-(now - by.time) / tau)
     forward = by.forward.astype(np.float64)
     last = by.time[by.ends]

@@ -27,7 +27,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from amity.insight.events import Events
-from amity.insight.pairs import DAY, PairColumns, PairSettings, pair_columns
+from amity.insight.pairs import DAY, KindWeights, PairColumns, PairSettings, pair_columns
 
 MONTH_DAYS = 30.0
 
@@ -37,12 +37,7 @@ class TieWeights:
     """How tie strength weighs each kind of interaction and each component."""
 
     half_life_days: float = 90.0
-    kind_weights: tuple[float, ...] = field(
-        default=(1.0, 0.5, 0.7, 0.3, 0.1, 0.05, 1.0, 0.05, 0.0, 0.0)
-    )
-    """In the order of ``amity.model.INTERACTION_KINDS``: reply, mention, quote, boost, like,
-    follow, dm, bookmark, block, mute (the last two never reach the analyses: the store's
-    history leaves them out)."""
+    kind_weights: KindWeights = field(default_factory=KindWeights)
     balance: float = 0.25
     depth: float = 0.25
     duration: float = 0.25

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 Platform = Literal["mastodon", "twitter", "bluesky"]
 PLATFORMS: tuple[Platform, ...] = ("mastodon", "twitter", "bluesky")
@@ -88,6 +88,25 @@ class Account:
     def key(self) -> AccountKey:
         """Return the account's natural key: its platform and its id there."""
         return (self.platform, self.platform_id)
+
+
+class NamedAccount(Protocol):
+    """Anything that says which account it is: a platform, a platform id, perhaps a handle."""
+
+    @property
+    def platform(self) -> str: ...
+    @property
+    def platform_id(self) -> str: ...
+    @property
+    def handle(self) -> str | None: ...
+
+
+def account_name(account: NamedAccount) -> str:
+    """Return the name that shows an account and finds it again: ``platform:handle``.
+
+    An account known by its id alone (a follower, a DM) is ``platform:platform_id``.
+    """
+    return f"{account.platform}:{account.handle or account.platform_id}"
 
 
 @dataclass(frozen=True, slots=True)

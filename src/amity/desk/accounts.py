@@ -40,7 +40,7 @@ from amity.ingest.sync import (
     sync_account,
 )
 from amity.ingest.sync import SyncReport as SyncReport
-from amity.model import Account
+from amity.model import Account, account_name
 from amity.sources.bluesky.client import BlueskyClient
 from amity.sources.bluesky.live import BlueskyLive
 from amity.sources.bluesky.normalize import POST, REPOST
@@ -311,7 +311,7 @@ def _store(
             secret_name=name,
             now=now,
         )
-    label = f"{owner.platform}:{owner.handle or owner.platform_id}"
+    label = account_name(owner)
     return Connected(label, owner.display_name, service, str(path), f"amity sync {label}")
 
 

@@ -17,6 +17,7 @@ from amity.insight.identity import DEFAULT_MIN_SCORE as DEFAULT_MIN_SCORE
 from amity.insight.identity import Suggestion as Suggestion
 from amity.insight.identity import suggest_identities
 from amity.model import Account
+from amity.model import account_name as account_name
 
 if TYPE_CHECKING:
     from amity.store.people import Merged as Merged
@@ -79,13 +80,6 @@ def split_off(workspace: Workspace, name: str, *, now: int | None = None) -> Spl
     with workspace.engine.begin() as connection:
         account = get_account_named(connection, name)
         return split_account(connection, key=account.key, now=_now(now))
-
-
-def account_name(account: Account) -> str:
-    """Return the name that finds ``account`` in every command: ``NETWORK:HANDLE``."""
-    from amity.store.lookup import account_label
-
-    return account_label(account)
 
 
 def _now(now: int | None) -> int:

@@ -29,11 +29,11 @@ from amity.insight.events import Events, make_events
 from amity.insight.explanation import describe_tie, duration_words, explain_tie
 from amity.insight.pairs import DAY
 from amity.insight.people import Contact, people_report
-from amity.model import Account, InteractionKind, PersonNote
+from amity.model import Account, InteractionKind, PersonNote, account_name
 from amity.store.follows import get_kept_away
 from amity.store.history import History, get_history
 from amity.store.knowledge import get_circle_pins, get_tags, list_notes
-from amity.store.lookup import account_from_row, account_label, get_person_named
+from amity.store.lookup import account_from_row, get_person_named
 from amity.store.schema import accounts, people
 
 CHUNK = 900
@@ -58,7 +58,7 @@ class Person:
     @property
     def handles(self) -> tuple[str, ...]:
         """Return the names that find each of their accounts (``x:ana``)."""
-        return tuple(account_label(account) for account in self.accounts)
+        return tuple(account_name(account) for account in self.accounts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -379,4 +379,4 @@ def _fallback_name(owned: Sequence[Account], person_id: int) -> str:
     for account in owned:
         if account.display_name:
             return account.display_name
-    return account_label(owned[0]) if owned else f"#{person_id}"
+    return account_name(owned[0]) if owned else f"#{person_id}"

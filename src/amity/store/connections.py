@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from sqlalchemy import Connection, delete, func, select, tuple_, update
 
-from amity.model import KEEP_AWAY_KINDS, ApiId, FollowUp
+from amity.model import KEEP_AWAY_KINDS, ApiId, FollowUp, account_name
 from amity.store.schema import (
     accounts,
     api_ids,
@@ -48,7 +48,7 @@ class ConnectedAccount:
     @property
     def name(self) -> str:
         """Return how the account is named to the user: ``platform:handle``."""
-        return f"{self.platform}:{self.handle or self.platform_id}"
+        return account_name(self)
 
 
 def _select() -> Any:

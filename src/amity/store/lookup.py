@@ -3,7 +3,7 @@
 A name is a network (``mastodon``, ``twitter`` or ``x``, ``bluesky`` or ``bsky``), a colon and
 the account's handle, platform id or profile address; without the network, every network is
 searched. A Mastodon handle may leave out its server where only one account has that user name.
-``account_label`` writes the name that finds an account again.
+``amity.model.account_name`` writes the name that finds an account again.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, func, or_, select
 
 from amity.errors import AmbiguousName, NotFound
-from amity.model import Account, Platform
+from amity.model import Account, Platform, account_name
 from amity.store.schema import accounts, people
 
 NETWORKS: dict[str, Platform] = {"mastodon": "mastodon", "twitter": "twitter", "x": "twitter",
@@ -26,18 +26,13 @@ NAME_HINT = (
 )
 
 
-def account_label(account: Account) -> str:
-    """Return the name that finds ``account``: its network and handle, or its platform id."""
-    return f"{account.platform}:{account.handle or account.platform_id}"
-
-
 def get_account_named(connection: Connection, name: str) -> Account:
     """Return the one account ``name`` means; fail when none or several fit."""
     rows = _account_rows(connection, name)
     if not rows:
         raise NotFound(f"no account named {name!r} in the store", hint=NAME_HINT)
     if len(rows) > 1:
-        labels = ", ".join(account_label(account_from_row(row)) for row in rows[:SHOWN])
+        labels = ", ".join(account_name(account_from_row(row)) for row in rows[:SHOWN])
         more = f" and {len(rows) - SHOWN} more" if len(rows) > SHOWN else ""
         raise AmbiguousName(
             f"{name!r} fits {len(rows)} accounts: {labels}{more}",

@@ -18,9 +18,9 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, select, update
 
 from amity.errors import IdentityConflict, NotFound
-from amity.model import Account, AccountKey, PersonAccount
+from amity.model import Account, AccountKey, PersonAccount, account_name
 from amity.store.knowledge import move_knowledge
-from amity.store.lookup import NAME_HINT, account_from_row, account_label
+from amity.store.lookup import NAME_HINT, account_from_row
 from amity.store.schema import accounts, identity_decisions, people
 
 OWN_HINT = (
@@ -237,4 +237,4 @@ def _accounts_of(connection: Connection, person: int) -> list[Account]:
 
 
 def _label(row: Any) -> str:
-    return account_label(account_from_row(row))
+    return account_name(account_from_row(row))

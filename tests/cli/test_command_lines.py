@@ -46,15 +46,15 @@ def pasted(line: str, folder: Path) -> subprocess.CompletedProcess[str]:
 )
 def test_a_command_line_gives_the_shell_each_word_as_written(word: str) -> None:
     line = command_line(["people", "show", word], workspace="my work/space")
-    assert shlex.split(line) == ["amity", "--workspace", "my work/space", "people", "show", word]
+    assert shlex.split(line) == ["amity", "people", "show", word, "--workspace", "my work/space"]
     assert command_line(["people", "show", "#12"]) == "amity people show '#12'"
 
 
 def test_a_hint_names_the_workspace_the_command_ran_in_and_runs(here: Path) -> None:
     result = runner.invoke(app, ["people", "list", "-w", "my ws"])
     assert result.exit_code == 1
-    assert QUOTED.findall(result.stderr) == ["amity --workspace 'my ws' init"]
-    assert pasted("amity --workspace 'my ws' init", here).returncode == 0
+    assert QUOTED.findall(result.stderr) == ["amity init --workspace 'my ws'"]
+    assert pasted("amity init --workspace 'my ws'", here).returncode == 0
     assert (here / "my ws" / "amity.db").is_file()
 
 
@@ -64,7 +64,7 @@ def test_a_hint_names_a_workspace_outside_this_folder_in_full(
     elsewhere = tmp_path_factory.mktemp("elsewhere") / "ws"
     result = runner.invoke(app, ["-w", str(elsewhere), "db", "status"])
     assert result.exit_code == 1
-    assert QUOTED.findall(result.stderr) == [f"amity --workspace {elsewhere} init"]
+    assert QUOTED.findall(result.stderr) == [f"amity init --workspace {elsewhere}"]
 
 
 def test_a_hint_in_the_default_workspace_names_none(here: Path) -> None:

@@ -60,8 +60,9 @@ def test_every_command_the_demo_prints_runs_pasted_into_a_shell(here: Path) -> N
     start = lines.index("Next, in this folder:")
     following = [line.strip() for line in lines[start + 1 :] if line.startswith("  amity ")]
     assert len(following) == 3
-    assert all(line.startswith("amity --workspace demo-workspace people ") for line in following)
-    assert re.search(r"people show '#\d+' +# \S", following[1])  # a real number, quoted
+    assert all(line.startswith("amity people ") for line in following)
+    assert all(" --workspace demo-workspace " in line for line in following)
+    assert re.search(r"people show '#\d+' --workspace", following[1])  # a real number, quoted
     commands = following + QUOTED.findall(result.stderr)
     assert len(commands) > len(following)
     for line in commands:
@@ -89,7 +90,7 @@ def test_another_world_is_refused_then_replaced_when_asked(here: Path) -> None:
         assert "Traceback" not in refused.output
         assert totals("ws") == before
     shown_again = QUOTED.findall(refused.stderr)[0]
-    assert shown_again == "amity --workspace ws demo --seed 3 --posts 100"
+    assert shown_again == "amity demo --seed 3 --posts 100 --workspace ws"
     assert pasted(shown_again, here).returncode == 0
     replaced = demo("-w", "ws", "--posts", "100", "--seed", "4", "--replace")
     assert replaced.exit_code == 0, replaced.output

@@ -121,5 +121,6 @@ def test_demo_summary_for_people(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Your people, as of" in result.stdout
     assert "Your posts by kind" in result.stdout
-    assert "may be one person with another account: `amity --workspace" in result.stderr
-    assert "people suggestions` shows which" in result.stderr
+    assert "may be one person with another account: `amity people suggestions --workspace" in (
+        result.stderr
+    )

@@ -121,7 +121,7 @@ def command(*words: str) -> str:
     return command_line(words, workspace=_workspace_to_name())
 
 
-_QUOTED_COMMAND = re.compile(r"`amity (?=[a-z])")
+_QUOTED_COMMAND = re.compile(r"`(amity [a-z][^`]*)`")
 
 
 def with_workspace(text: str) -> str:
@@ -133,8 +133,8 @@ def with_workspace(text: str) -> str:
     workspace = _workspace_to_name()
     if workspace is None:
         return text
-    start = command_line((), workspace=workspace)
-    return _QUOTED_COMMAND.sub(lambda _: f"`{start} ", text)
+    named = command_line((), workspace=workspace).removeprefix("amity")
+    return _QUOTED_COMMAND.sub(lambda found: f"`{found[1]}{named}`", text)
 
 
 def _workspace_to_name() -> str | None:

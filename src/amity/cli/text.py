@@ -74,8 +74,8 @@ def safe_json(text: str) -> str:
 def command_line(words: Sequence[str], *, workspace: str | None = None) -> str:
     """Return ``amity WORDS…`` as one line to paste into a shell, each word quoted as it needs.
 
-    ``workspace`` goes right after ``amity`` as ``--workspace PATH``: the command then runs in
-    the same workspace as the one that printed it, whatever it is followed by.
+    ``workspace`` goes last, as ``--workspace PATH``: the command then runs in the same workspace
+    as the one that printed it.
     """
     chosen = ["--workspace", workspace] if workspace is not None else []
-    return shlex.join(["amity", *chosen, *(one_line(word) for word in words)])
+    return shlex.join(["amity", *(one_line(word) for word in words), *chosen])

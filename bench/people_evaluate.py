@@ -48,12 +48,12 @@ def agreement(seed: int, world: DemoPeople) -> str:
     """Return one demo world's circles, drift and rises against its ground truth, as a row."""
     events = world.events
     report = people_report(events, ego=world.user, now=int(events.time[-1]))
-    layers = {str(events.labels[m.other]): m.layer for m in report.circles.members}
+    layers = {str(events.labels[m.other]): m.circle for m in report.circles.members}
     truth = {p["key"]: p["layer"] for p in world.truth["people"]}
     inner = Counter(layers.get(key, 0) for key, layer in truth.items() if layer == 1)
     close = sum(layers.get(key) in (1, 2) for key, layer in truth.items() if layer in (1, 2))
     strangers = sum(layers.get(key) in (1, 2) for key, layer in truth.items() if layer == 0)
-    sizes = "/".join(str(len(report.circles.layer(layer))) for layer in (1, 2, 3, 4))
+    sizes = "/".join(str(len(report.circles.members_of(layer))) for layer in (1, 2, 3, 4))
     drifting = {str(events.labels[d.other]) for d in report.drifting}
     rising = {str(events.labels[r.other]) for r in report.rising}
     true_drift, true_rise = world.keys(where="drifting"), world.keys(where="rising")

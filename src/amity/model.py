@@ -42,6 +42,14 @@ GRAPH_KINDS: tuple[InteractionKind, ...] = ("follow", "block", "mute")
 back says who follows whom, not that two people were in touch that day."""
 
 
+CIRCLES = 4
+"""Circles 1 (innermost) to 4, like Dunbar's layers of about 5, 15, 50 and 150 people."""
+FURTHER_OUT = 0
+"""The circle number of a contact in none of the four circles: everyone further out."""
+CIRCLES_IN_ORDER = (*range(1, CIRCLES + 1), FURTHER_OUT)
+"""Circles as lists and counts run: innermost first, everyone further out last."""
+
+
 AccountKey = tuple[Platform, str]
 """An account's natural key, (platform, platform id): the same in every store, across imports."""
 

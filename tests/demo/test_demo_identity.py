@@ -121,7 +121,7 @@ def test_people_shown_twice_in_the_summary_are_suggested_as_one(
     synced: tuple[DemoRun, list[PersonAccount]], shown: list[Suggestion], truth: dict[str, Any]
 ) -> None:
     owner = owners_of_accounts(truth)
-    close = [s.person for s in synced[0].people.standings if s.contact.layer in (1, 2)]
+    close = [s.person for s in synced[0].people.standings if s.contact.circle in (1, 2)]
     accounts_of: dict[str, list[AccountKey]] = {}
     for person in close:
         for account in person.accounts:

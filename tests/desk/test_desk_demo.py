@@ -141,7 +141,7 @@ def test_the_demo_suggests_who_may_be_one_person_and_merges_no_one(
 ) -> None:
     assert run.suggestions
     assert all(s.score >= DEFAULT_MIN_SCORE for s in run.suggestions)
-    close = [s.person for s in run.people.standings if s.contact.layer in (1, 2)]
+    close = [s.person for s in run.people.standings if s.contact.circle in (1, 2)]
     assert any(run.suggested(person.person_id) for person in close)
     with engine.connect() as connection:
         decided = select(func.count()).select_from(identity_decisions)

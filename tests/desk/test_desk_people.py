@@ -80,10 +80,10 @@ def test_circles_hold_the_close_people_and_no_stranger(
 ) -> None:
     found = _people(store)
     layer = {p["key"]: p["layer"] for p in truth["people"]}
-    inner = [s for s in found.standings if s.contact.layer == 1]
+    inner = [s for s in found.standings if s.contact.circle == 1]
     assert 3 <= len(inner) <= 8
     assert all(layer[_truth_key(s, truth)] in (1, 2) for s in inner)
-    close = [s for s in found.standings if s.contact.layer in (1, 2)]
+    close = [s for s in found.standings if s.contact.circle in (1, 2)]
     assert not any(layer[_truth_key(s, truth)] == 0 for s in close)
     assert found.circle_sizes[0] == len(inner)
     assert sum(found.circle_sizes) == len(found.standings)
@@ -92,7 +92,7 @@ def test_circles_hold_the_close_people_and_no_stranger(
 def test_a_pin_wins_and_survives_a_reimport(
     store: Engine, world: DemoWorld, truth: dict[str, Any]
 ) -> None:
-    outer = next(s for s in _people(store).standings if s.contact.layer == 0)
+    outer = next(s for s in _people(store).standings if s.contact.circle == 0)
     with store.begin() as connection:
         knowledge.set_circle_pin(
             connection, person_id=outer.person.person_id, circle=1, now=int(CLOCK)
@@ -100,7 +100,7 @@ def test_a_pin_wins_and_survives_a_reimport(
     import_archives(store, list(world.archives), parallel=False, clock=lambda: CLOCK + 60)
     again = _people(store).of(outer.person.person_id)
     assert again is not None
-    assert (again.contact.layer, again.contact.pinned) == (1, True)
+    assert (again.contact.circle, again.contact.pinned) == (1, True)
 
 
 def test_merged_accounts_are_one_contact(store: Engine, truth: dict[str, Any]) -> None:
@@ -173,7 +173,7 @@ def test_a_name_finds_the_standing(store: Engine, truth: dict[str, Any]) -> None
             connection, f"x:{inner['accounts']['twitter']['screen_name']}"
         )
     standing = _people(store).of(person_id)
-    assert standing is not None and standing.contact.layer in (1, 2)
+    assert standing is not None and standing.contact.circle in (1, 2)
     assert standing.person.handles == (f"twitter:{inner['accounts']['twitter']['screen_name']}",)
 
 
@@ -188,7 +188,7 @@ def test_people_you_block_or_mute_are_left_out(
     store: Engine, truth: dict[str, Any], tmp_path: Path
 ) -> None:
     before = _people(store)
-    inner = [s for s in before.standings if s.contact.layer == 1]
+    inner = [s for s in before.standings if s.contact.circle == 1]
     mastodon = [s for s in inner if s.person.accounts[0].platform == "mastodon"][:2]
     assert len(mastodon) == 2
     for name, standing in zip(

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.postgres
 
 def _shape(found: People) -> list[tuple[tuple[str, ...], int, int, int, int]]:
     return [
-        (s.person.handles, s.contact.layer, s.contact.tie.sent, s.contact.tie.received,
+        (s.person.handles, s.contact.circle, s.contact.tie.sent, s.contact.tie.received,
          s.contact.tie.last_at)
         for s in found.standings
     ]  # fmt: skip

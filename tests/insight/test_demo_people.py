@@ -11,6 +11,7 @@ from tests.insight.demo_events import DemoPeople, build_demo_people
 
 from amity.insight.evaluate import daily_windows, evaluate
 from amity.insight.people import PeopleReport, people_report
+from amity.model import CIRCLES_IN_ORDER
 
 
 @pytest.fixture(scope="module")
@@ -23,21 +24,21 @@ def report(world: DemoPeople) -> PeopleReport:
     return people_report(world.events, ego=world.user, now=int(world.events.time[-1]))
 
 
-def _layers(world: DemoPeople, report: PeopleReport) -> dict[str, int]:
-    return {str(world.events.labels[m.other]): m.layer for m in report.circles.members}
+def _circle_by_key(world: DemoPeople, report: PeopleReport) -> dict[str, int]:
+    return {str(world.events.labels[m.other]): m.circle for m in report.circles.members}
 
 
 def test_the_inner_circles_find_the_close_people(world: DemoPeople, report: PeopleReport) -> None:
-    layers = _layers(world, report)
+    found = _circle_by_key(world, report)
     truth = {p["key"]: p["layer"] for p in world.truth["people"]}
     inner = [key for key, layer in truth.items() if layer == 1]
     close = [key for key, layer in truth.items() if layer in (1, 2)]
-    assert 3 <= len(report.circles.layer(1)) <= 8
-    assert sum(layers.get(key) == 1 for key in inner) >= 4
-    assert all(layers.get(key) in (1, 2) for key in inner)
-    assert sum(layers.get(key) in (1, 2) for key in close) >= 13
+    assert 3 <= len(report.circles.members_of(1)) <= 8
+    assert sum(found.get(key) == 1 for key in inner) >= 4
+    assert all(found.get(key) in (1, 2) for key in inner)
+    assert sum(found.get(key) in (1, 2) for key in close) >= 13
     strangers = [key for key, layer in truth.items() if layer == 0]
-    assert not any(layers.get(key) in (1, 2) for key in strangers)
+    assert not any(found.get(key) in (1, 2) for key in strangers)
 
 
 def test_both_drifting_ties_are_flagged_and_nothing_else(
@@ -45,7 +46,7 @@ def test_both_drifting_ties_are_flagged_and_nothing_else(
 ) -> None:
     flagged = {str(world.events.labels[d.other]) for d in report.drifting}
     assert flagged == world.keys(where="drifting")
-    assert all(d.layer_then in (1, 2) and d.silence_days > 100 for d in report.drifting)
+    assert all(d.circle_then in (1, 2) and d.silence_days > 100 for d in report.drifting)
 
 
 def test_rising_ties_are_real_ones(world: DemoPeople, report: PeopleReport) -> None:
@@ -54,8 +55,8 @@ def test_rising_ties_are_real_ones(world: DemoPeople, report: PeopleReport) -> N
 
 
 def test_contacts_come_by_circle_and_explain_themselves(report: PeopleReport) -> None:
-    layers = [c.layer or 5 for c in report.contacts]
-    assert layers == sorted(layers)
+    order = [CIRCLES_IN_ORDER.index(c.circle) for c in report.contacts]
+    assert order == sorted(order)
     assert report.contacts[0].tie.sent > 50
 
 

@@ -21,7 +21,6 @@ from amity.cli.common import (
 )
 from amity.cli.people_json import entry_data, note_data, person_data, standing_data, view_data
 from amity.cli.people_tables import (
-    CIRCLES,
     day,
     show_changes,
     show_evaluation,
@@ -30,6 +29,7 @@ from amity.cli.people_tables import (
 )
 from amity.cli.text import shown_line
 from amity.desk import circles as desk
+from amity.model import CIRCLES
 
 MOST_WINDOWS = 100_000
 """More test windows than a day each over a lifetime of history is a mistyped number."""

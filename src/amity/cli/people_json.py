@@ -29,7 +29,7 @@ def entry_data(entry: Standing | Pinned) -> dict[str, Any]:
     return {
         **empty,
         **person_data(entry.person),
-        "circle": entry.layer,
+        "circle": entry.circle,
         "pinned": True,
         "sent": 0,
         "received": 0,
@@ -43,7 +43,7 @@ def standing_data(standing: Standing) -> dict[str, Any]:
     drift, rise = contact.drift, contact.rise
     return {
         **person_data(standing.person),
-        "circle": contact.layer,
+        "circle": contact.circle,
         "pinned": contact.pinned,
         "strength": round(tie.strength, 6),
         "interactions_a_month": round(tie.frequency, 3),
@@ -62,7 +62,7 @@ def standing_data(standing: Standing) -> dict[str, Any]:
         "drifting": None
         if drift is None
         else {
-            "circle_then": drift.layer_then,
+            "circle_then": drift.circle_then,
             "silence_days": round(drift.silence_days, 1),
             "usual_gap_days": round(drift.usual_gap_days, 2),
             "longest_gap_days": round(drift.longest_gap_days, 1),

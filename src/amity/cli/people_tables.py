@@ -10,12 +10,11 @@ from rich.table import Table
 
 from amity.cli.common import err, out
 from amity.cli.text import one_line, shown, shown_line
-from amity.model import PersonNote
+from amity.model import CIRCLES, FURTHER_OUT, PersonNote
 
 if TYPE_CHECKING:
     from amity.desk.people import Evaluation, People, Person, PersonPage, Pinned, Standing
 
-CIRCLES = 4
 COLUMNS = ("circle", "who", "last\ntalked", "90\ndays", "you /\nthem", "usual\ngap", "flags")
 WHY_COLUMNS = ("circle", "who", "why", "flags")
 LEFT = {"who", "why", "flags"}
@@ -99,13 +98,17 @@ def _why_row(standing: Standing) -> list[str]:
 
 
 def _pinned_row(pinned: Pinned, *, columns: int) -> list[str]:
-    cells = [f"{pinned.layer}*", _who_cell(pinned.person), "never"]
+    cells = [f"{pinned.circle}*", _who_cell(pinned.person), "never"]
     return [*cells, *[""] * (columns - len(cells) - 1), _flags_cell(pinned)]
 
 
 def _circle_cell(standing: Standing) -> str:
     contact = standing.contact
-    return (str(contact.layer) if contact.layer else "–") + ("*" if contact.pinned else "")
+    return _circle_text(contact.circle) + ("*" if contact.pinned else "")
+
+
+def _circle_text(circle: int) -> str:
+    return "–" if circle == FURTHER_OUT else str(circle)
 
 
 def _who_cell(person: Person) -> str:
@@ -165,7 +168,11 @@ def show_person_page(page: PersonPage) -> None:
 
 def _standing_rows(grid: Table, standing: Standing) -> None:
     contact, tie = standing.contact, standing.contact.tie
-    where = f"{contact.layer}" if contact.layer else f"further out than circle {CIRCLES}"
+    where = (
+        f"{contact.circle}"
+        if contact.circle != FURTHER_OUT
+        else f"further out than circle {CIRCLES}"
+    )
     how = "pinned by you" if contact.pinned else "from how often you talk"
     grid.add_row("circle", f"{where} ({how}: {tie.frequency:.1f} weighted interactions a month)")
     grid.add_row("why", shown(standing.explanation.replace("; ", "\n")))
@@ -180,7 +187,8 @@ def show_changes(found: People) -> None:
     drifting = [(s, s.contact.drift) for s in found.drifting if s.contact.drift]
     if drifting:
         rows = [
-            [str(d.layer_then), s.silent_for or "", shown(s.drift_explanation)] for s, d in drifting
+            [str(d.circle_then), s.silent_for or "", shown(s.drift_explanation)]
+            for s, d in drifting
         ]
         headers = ("circle then", "silent for", "why")
         _print_changes(title_of(found, "Drifting"), headers, [s for s, _ in drifting], rows)
@@ -191,7 +199,7 @@ def show_changes(found: People) -> None:
         )
     rising = [(s, s.contact.rise) for s in found.rising if s.contact.rise]
     if rising:
-        rows = [[str(r.layer or "–"), shown(s.rise_explanation)] for s, r in rising]
+        rows = [[_circle_text(r.circle), shown(s.rise_explanation)] for s, r in rising]
         _print_changes("Rising", ("circle", "why"), [s for s, _ in rising], rows)
 
 

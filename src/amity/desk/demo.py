@@ -60,10 +60,10 @@ class DemoRun:
     @property
     def close_people(self) -> tuple[Standing | Pinned, ...]:
         """Return the people of the closest circles (``CLOSE``), inner first."""
-        from amity.desk.people import layer_of, select_people
+        from amity.desk.people import circle_of, select_people
 
         everyone = select_people(self.people, everyone=True)
-        return tuple(entry for entry in everyone if layer_of(entry) in CLOSE)
+        return tuple(entry for entry in everyone if circle_of(entry) in CLOSE)
 
 
 def run_demo(

@@ -29,7 +29,14 @@ from amity.insight.events import Events, make_events
 from amity.insight.explanation import describe_tie, duration_words, explain_tie
 from amity.insight.pairs import DAY
 from amity.insight.people import Contact, people_report
-from amity.model import Account, InteractionKind, PersonNote, account_name
+from amity.model import (
+    CIRCLES_IN_ORDER,
+    FURTHER_OUT,
+    Account,
+    InteractionKind,
+    PersonNote,
+    account_name,
+)
 from amity.store.follows import get_kept_away
 from amity.store.history import History, get_history
 from amity.store.knowledge import get_circle_pins, get_tags, list_notes
@@ -103,7 +110,7 @@ class Pinned:
     """A person the user put in a circle by hand, with no interaction to score yet."""
 
     person: Person
-    layer: int
+    circle: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,11 +176,11 @@ def get_people(connection: Connection, *, now: int | None = None) -> People:
     apart = tuple(
         sorted(
             (Pinned(known[pid], circle) for pid, circle in apart_pins.items()),
-            key=lambda pinned: (pinned.layer, pinned.person.name),
+            key=lambda pinned: (pinned.circle, pinned.person.name),
         )
     )
-    layers = [s.contact.layer for s in standings] + [pinned.layer for pinned in apart]
-    sizes = tuple(layers.count(layer) for layer in (1, 2, 3, 4, 0))
+    circles = [s.contact.circle for s in standings] + [pinned.circle for pinned in apart]
+    sizes = tuple(circles.count(circle) for circle in CIRCLES_IN_ORDER)
     return People(
         now=when,
         newest_at=newest,
@@ -238,14 +245,13 @@ def get_person_page(connection: Connection, name: str, *, now: int | None = None
 
 def in_circle_order(found: People) -> list[Standing | Pinned]:
     """Return the contacts and the people pinned apart, circle by circle (pins last in each)."""
-    order = {1: 0, 2: 1, 3: 2, 4: 3, 0: 4}
     entries: list[Standing | Pinned] = [*found.standings, *found.pinned_apart]
-    return sorted(entries, key=lambda entry: order[layer_of(entry)])
+    return sorted(entries, key=lambda entry: CIRCLES_IN_ORDER.index(circle_of(entry)))
 
 
-def layer_of(entry: Standing | Pinned) -> int:
-    """Return the circle an entry of the people list is in (0: further out)."""
-    return entry.layer if isinstance(entry, Pinned) else entry.contact.layer
+def circle_of(entry: Standing | Pinned) -> int:
+    """Return the circle an entry of the people list is in (``FURTHER_OUT`` past circle 4)."""
+    return entry.circle if isinstance(entry, Pinned) else entry.contact.circle
 
 
 def select_people(
@@ -265,7 +271,10 @@ def select_people(
     kept = [
         entry
         for entry in in_circle_order(found)
-        if ((circle is None and (everyone or layer_of(entry) > 0)) or layer_of(entry) == circle)
+        if (
+            (circle is None and (everyone or circle_of(entry) != FURTHER_OUT))
+            or circle_of(entry) == circle
+        )
         and (wanted is None or wanted in entry.person.tags)
     ]
     return tuple(kept[:limit])

@@ -1,17 +1,17 @@
-"""Circles: each person's contacts sorted into layers like Dunbar's, from natural breaks.
+"""Circles: each person's contacts sorted into circles like Dunbar's layers, from natural breaks.
 
-Layers are not fixed thresholds. For each ego, contacts are ordered by how often they interact
-(``frequency``: weighted interactions a month, decayed), and the square roots of the
-frequencies are split into five groups — four circles and everyone further out (layer 0) — by
-one-dimensional k-means, the iterative form of Jenks' natural breaks. The groups start at
-Dunbar's cumulative sizes (5, 15, 50, 150) and then move to where the ego's own distribution has
-its gaps, so an ego with three close friends gets an inner circle of three. Every ego is
-clustered at once: each round is a few vectorised comparisons and ``bincount`` calls over all
-ties. The square root steadies the noise of counts (for a Poisson count it makes the spread
-about the same at every level): on a log scale the long tail of people met once splits into
-groups of its own, on the raw scale the top two or three people do.
+Circles are not fixed thresholds. For each ego, contacts are ordered by how often they interact
+(``frequency``: weighted interactions a month, decayed), and the square roots of the frequencies
+are split into five groups — four circles and everyone further out (``FURTHER_OUT``) — by
+one-dimensional k-means, the iterative form of Jenks' natural breaks. The groups start at Dunbar's
+cumulative sizes (5, 15, 50, 150) and then move to where the ego's own distribution has its gaps,
+so an ego with three close friends gets an inner circle of three. Every ego is clustered at once:
+each round is a few vectorised comparisons and ``bincount`` calls over all ties. The square root
+steadies the noise of counts (for a Poisson count it makes the spread about the same at every
+level): on a log scale the long tail of people met once splits into groups of its own, on the raw
+scale the top two or three people do.
 
-A pin (the user putting a person in a circle by hand) wins over the computed layer; pinned
+A pin (the user putting a person in a circle by hand) wins over the computed circle; pinned
 people who have no interactions yet are added to their circle.
 """
 
@@ -24,25 +24,26 @@ import numpy as np
 from numpy.typing import NDArray
 
 from amity.insight.ties import TieTable
+from amity.model import CIRCLES, FURTHER_OUT
 
 SEED_SIZES = (5, 15, 50, 150)
-"""Cumulative sizes the clustering starts from: Dunbar's layers."""
-GROUPS = len(SEED_SIZES) + 1
+"""Cumulative sizes the clustering starts from, one per circle: Dunbar's layers."""
+GROUPS = CIRCLES + 1
 MAX_ROUNDS = 100
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class CircleTable:
-    """Every ego's contacts with their layer (1..4, 0: outside), ordered by ego then frequency.
+    """Every ego's contacts with their circle (1..4 or ``FURTHER_OUT``), by ego then frequency.
 
-    ``breaks[ego, layer - 1]`` is the lowest frequency the clustering put in that layer (NaN if
+    ``breaks[ego, circle - 1]`` is the lowest frequency the clustering put in that circle (NaN if
     it put no one there): the boundary a CLI can show ("inner circle: 12 a month or more").
     """
 
     ego: NDArray[np.int32]
     other: NDArray[np.int32]
     frequency: NDArray[np.float64]
-    layer: NDArray[np.int8]
+    circle: NDArray[np.int8]
     pinned: NDArray[np.bool_]
     breaks: NDArray[np.float64]
 
@@ -55,38 +56,38 @@ class CircleMember:
     """One contact in an ego's circles."""
 
     other: int
-    layer: int
+    circle: int
     frequency: float
     pinned: bool
 
 
 @dataclass(frozen=True, slots=True)
 class Circles:
-    """One ego's circles: members by layer then frequency, and where each layer begins.
+    """One ego's circles: members by circle then frequency, and where each circle begins.
 
     ``breaks[i]`` is the lowest frequency (weighted interactions a month) the clustering put in
-    layer ``i + 1``; None where that layer is empty.
+    circle ``i + 1``; None where that circle is empty.
     """
 
     ego: int
     members: tuple[CircleMember, ...]
     breaks: tuple[float | None, ...]
 
-    def layer(self, layer: int) -> tuple[CircleMember, ...]:
-        """Return the members of one layer (1..4, or 0 for everyone further out)."""
-        return tuple(member for member in self.members if member.layer == layer)
+    def members_of(self, circle: int) -> tuple[CircleMember, ...]:
+        """Return the members of one circle (1..4, or ``FURTHER_OUT``)."""
+        return tuple(member for member in self.members if member.circle == circle)
 
 
 def circles_of(table: CircleTable, ego: int) -> Circles:
     """Return ``ego``'s circles as records, inner circle first."""
     rows = np.flatnonzero(table.ego == ego)
-    rank = np.where(table.layer[rows] == 0, GROUPS, table.layer[rows])
+    rank = np.where(table.circle[rows] == FURTHER_OUT, GROUPS, table.circle[rows])
     rows = rows[np.lexsort((table.other[rows], -table.frequency[rows], rank))]
     members = tuple(
-        CircleMember(other, layer, frequency, pinned)
-        for other, layer, frequency, pinned in zip(
+        CircleMember(other, circle, frequency, pinned)
+        for other, circle, frequency, pinned in zip(
             table.other[rows].tolist(),
-            table.layer[rows].tolist(),
+            table.circle[rows].tolist(),
             table.frequency[rows].tolist(),
             table.pinned[rows].tolist(),
             strict=True,
@@ -99,14 +100,14 @@ def circles_of(table: CircleTable, ego: int) -> Circles:
 def circle_table(
     ties: TieTable, *, pins: Mapping[tuple[int, int], int] | None = None
 ) -> CircleTable:
-    """Sort every ego's contacts into circles; ``pins`` maps (ego, other) to a layer, 0..4."""
+    """Sort every ego's contacts into circles; ``pins`` maps (ego, other) to a circle, 0..4."""
     order = np.lexsort((-ties.frequency, ties.ego))
     ego, other = ties.ego[order], ties.other[order]
     frequency = ties.frequency[order]
     groups = _natural_groups(ego, np.sqrt(frequency))
-    layer = np.where(groups < GROUPS - 1, groups + 1, 0).astype(np.int8)
-    breaks = _breaks(ego, frequency, layer, ties.ego_start.size - 1)
-    table = CircleTable(ego, other, frequency, layer, np.zeros(ego.size, np.bool_), breaks)
+    circle = np.where(groups < CIRCLES, groups + 1, FURTHER_OUT).astype(np.int8)
+    breaks = _breaks(ego, frequency, circle, ties.ego_start.size - 1)
+    table = CircleTable(ego, other, frequency, circle, np.zeros(ego.size, np.bool_), breaks)
     return _apply_pins(table, pins or {})
 
 
@@ -149,37 +150,37 @@ def _nearest(
 
 
 def _breaks(
-    ego: NDArray[np.int32], frequency: NDArray[np.float64], layer: NDArray[np.int8], egos: int
+    ego: NDArray[np.int32], frequency: NDArray[np.float64], circle: NDArray[np.int8], egos: int
 ) -> NDArray[np.float64]:
-    """Return each ego's lowest frequency per layer 1..4 (NaN where a layer is empty)."""
+    """Return each ego's lowest frequency per circle 1..4 (NaN where a circle is empty)."""
     lowest = np.full(egos * GROUPS, np.inf)
-    np.minimum.at(lowest, ego.astype(np.int64) * GROUPS + layer, frequency)
-    table = lowest.reshape(egos, GROUPS)[:, 1:]
+    np.minimum.at(lowest, ego.astype(np.int64) * GROUPS + circle, frequency)
+    table = lowest.reshape(egos, GROUPS)[:, 1:]  # slot 0 is FURTHER_OUT, which has no break
     return np.where(np.isinf(table), np.nan, table)
 
 
 def _apply_pins(table: CircleTable, pins: Mapping[tuple[int, int], int]) -> CircleTable:
-    """Put pinned contacts in their pinned layer, adding those the table does not hold."""
+    """Put pinned contacts in their pinned circle, adding those the table does not hold."""
     if not pins:
         return table
     keys = np.array(list(pins), dtype=np.int64).reshape(-1, 2)
-    layers = np.array(list(pins.values()), dtype=np.int8)
-    if ((layers < 0) | (layers > GROUPS - 1)).any():
-        raise ValueError(f"a circle is a layer from 0 to {GROUPS - 1}")
+    pinned_to = np.array(list(pins.values()), dtype=np.int8)
+    if ((pinned_to < 0) | (pinned_to > CIRCLES)).any():
+        raise ValueError(f"a circle is a number from 0 to {CIRCLES}")
     width = max(int(keys.max()), int(table.other.max(initial=0))) + 1
     row_keys = table.ego.astype(np.int64) * width + table.other
     pin_keys = keys[:, 0] * width + keys[:, 1]
     found = np.isin(pin_keys, row_keys)
-    by_key = dict(zip(pin_keys.tolist(), layers.tolist(), strict=True))
+    by_key = dict(zip(pin_keys.tolist(), pinned_to.tolist(), strict=True))
     pinned = np.isin(row_keys, pin_keys)
-    layer = table.layer.copy()
-    layer[pinned] = [by_key[key] for key in row_keys[pinned].tolist()]
+    circle = table.circle.copy()
+    circle[pinned] = [by_key[key] for key in row_keys[pinned].tolist()]
     extra = keys[~found]
     return CircleTable(
         np.concatenate([table.ego, extra[:, 0].astype(np.int32)]),
         np.concatenate([table.other, extra[:, 1].astype(np.int32)]),
         np.concatenate([table.frequency, np.zeros(len(extra))]),
-        np.concatenate([layer, layers[~found]]),
+        np.concatenate([circle, pinned_to[~found]]),
         np.concatenate([pinned, np.ones(len(extra), np.bool_)]),
         table.breaks,
     )

@@ -3,9 +3,9 @@
 A tie *drifts* when all of these hold, so that the flag stays rare (inner-circle turnover is
 about 1-4% a year):
 
-- it was in an inner circle (``layers``, by default 1 and 2) at its closest in the year before
-  the last contact: that peak frequency is put through the ego's own circle breaks of today, so
-  a friend does not escape the check by having faded already;
+- it was in an inner circle (``close_circles``, by default 1 and 2) at its closest in the year
+  before the last contact: that peak frequency is put through the ego's own circle breaks of
+  today, so a friend does not escape the check by having faded already;
 - it has history: at least ``min_contacts`` days with contact over at least ``min_weeks``;
 - the silence since the last contact is over ``silence_ratio`` (8) times the usual gap (the
   median or the mean gap between days with contact, whichever is longer), longer than any gap
@@ -29,13 +29,14 @@ from amity.insight.circles import CircleTable
 from amity.insight.explanation import duration_words
 from amity.insight.pairs import DAY, PairColumns
 from amity.insight.ties import MONTH_DAYS, TieTable
+from amity.model import FURTHER_OUT
 
 
 @dataclass(frozen=True, slots=True)
 class DriftRules:
     """When a tie counts as drifting or rising."""
 
-    layers: tuple[int, ...] = (1, 2)
+    close_circles: tuple[int, ...] = (1, 2)
     min_contacts: int = 8
     min_weeks: float = 8.0
     silence_ratio: float = 8.0
@@ -54,7 +55,7 @@ DEFAULT_RULES = DriftRules()
 class TieChanges:
     """Per row of a TieTable: the circle the tie had at its last contact, and the two flags."""
 
-    layer_then: NDArray[np.int8]
+    circle_then: NDArray[np.int8]
     silence_days: NDArray[np.float64]
     drifting: NDArray[np.bool_]
     recent_rate: NDArray[np.float64]
@@ -67,9 +68,9 @@ def tie_changes(
 ) -> TieChanges:
     """Flag the drifting and rising ties among every ego's ties."""
     pairs, rows = ties.pairs, ties.pair
-    layer_now = _layer_now(ties, circles)
+    circle_now = _circle_now(ties, circles)
     per_month = np.log(2.0) / ties.weights.half_life_days * MONTH_DAYS
-    layer_then = _layer_of(ties.ego, pairs.peak_weight[rows] * per_month, circles.breaks)
+    circle_then = _circle_at(ties.ego, pairs.peak_weight[rows] * per_month, circles.breaks)
     last = pairs.last_talk[rows]
     silence = (_per_ego(ties, pairs.last[rows], np.maximum)[ties.ego] - last) / DAY
     usual, longest = usual_gaps(pairs, rows), pairs.longest_gap[rows]
@@ -78,16 +79,16 @@ def tie_changes(
     )
     with np.errstate(invalid="ignore"):
         quiet = (silence > rules.silence_ratio * usual) & (silence > longest)
-    drifting = np.isin(layer_then, rules.layers) & history & quiet
+    drifting = np.isin(circle_then, rules.close_circles) & history & quiet
     drifting &= silence >= rules.min_silence_days
     recent_rate, earlier_rate = _rates(ties)
     recent = pairs.recent_contacts[rows]
     expected = earlier_rate / MONTH_DAYS * ties.weights.recent_days
     with np.errstate(invalid="ignore"):
         surprise = 2 * (np.sqrt(recent + 0.375) - np.sqrt(expected + 0.375))
-    rising = (layer_now > 0) & (recent >= rules.min_recent_contacts)
+    rising = (circle_now != FURTHER_OUT) & (recent >= rules.min_recent_contacts)
     rising &= (recent_rate >= rules.rise_ratio * earlier_rate) & (surprise >= rules.rise_surprise)
-    return TieChanges(layer_then, silence, drifting, recent_rate, earlier_rate, rising)
+    return TieChanges(circle_then, silence, drifting, recent_rate, earlier_rate, rising)
 
 
 def usual_gaps(pairs: PairColumns, rows: NDArray[np.int64]) -> NDArray[np.float64]:
@@ -103,28 +104,29 @@ def usual_gaps(pairs: PairColumns, rows: NDArray[np.int64]) -> NDArray[np.float6
     return np.fmax(pairs.usual_gap[rows], mean)
 
 
-def _layer_now(ties: TieTable, circles: CircleTable) -> NDArray[np.int8]:
-    """Return each tie row's layer in ``circles`` (0 where the circles do not hold it)."""
+def _circle_now(ties: TieTable, circles: CircleTable) -> NDArray[np.int8]:
+    """Return each tie row's circle in ``circles`` (``FURTHER_OUT`` where they do not hold it)."""
     width = np.int64(max(ties.ego_start.size, 1))
     keys = circles.ego.astype(np.int64) * width + circles.other
     order = np.argsort(keys)
     wanted = ties.ego.astype(np.int64) * width + ties.other
     where = np.minimum(np.searchsorted(keys[order], wanted), max(keys.size - 1, 0))
     if keys.size == 0:
-        return np.zeros(wanted.size, np.int8)
+        return np.full(wanted.size, FURTHER_OUT, np.int8)
     found = keys[order][where] == wanted
-    return np.where(found, circles.layer[order][where], 0).astype(np.int8)
+    return np.where(found, circles.circle[order][where], FURTHER_OUT).astype(np.int8)
 
 
-def _layer_of(
+def _circle_at(
     ego: NDArray[np.int32], frequency: NDArray[np.float64], breaks: NDArray[np.float64]
 ) -> NDArray[np.int8]:
-    """Put each frequency through its ego's circle breaks: 1 for the inner circle, 0 outside."""
+    """Put each frequency through its ego's circle breaks: 1 for the inner circle, and so on."""
     if ego.size == 0:
         return np.zeros(0, np.int8)
     lowest = np.where(np.isnan(breaks), np.inf, breaks)[ego]
     inside = frequency[:, None] >= lowest
-    return np.where(inside.any(axis=1), inside.argmax(axis=1) + 1, 0).astype(np.int8)
+    circle = np.where(inside.any(axis=1), inside.argmax(axis=1) + 1, FURTHER_OUT)
+    return circle.astype(np.int8)
 
 
 def _rates(ties: TieTable) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -156,7 +158,7 @@ class Drift:
 
     ego: int
     other: int
-    layer_then: int
+    circle_then: int
     peak_frequency: float
     silence_days: float
     usual_gap_days: float
@@ -172,7 +174,7 @@ class Rise:
 
     ego: int
     other: int
-    layer: int
+    circle: int
     recent_contacts: int
     recent_days: int
     recent_rate: float
@@ -188,7 +190,7 @@ def drifting_of(ties: TieTable, changes: TieChanges, ego: int) -> list[Drift]:
         Drift(
             ego=ego,
             other=int(ties.other[row]),
-            layer_then=int(changes.layer_then[row]),
+            circle_then=int(changes.circle_then[row]),
             peak_frequency=float(pairs.peak_weight[pair] * per_month),
             silence_days=float(changes.silence_days[row]),
             usual_gap_days=float(usual_gaps(pairs, np.array([pair]))[0]),
@@ -205,12 +207,12 @@ def drifting_of(ties: TieTable, changes: TieChanges, ego: int) -> list[Drift]:
 def rising_of(ties: TieTable, changes: TieChanges, circles: CircleTable, ego: int) -> list[Rise]:
     """Return ``ego``'s rising ties, the fastest-growing first."""
     rows = _flagged(ties, changes.rising, ego)
-    layers = _layer_now(ties, circles)
+    circles_now = _circle_now(ties, circles)
     found = [
         Rise(
             ego=ego,
             other=int(ties.other[row]),
-            layer=int(layers[row]),
+            circle=int(circles_now[row]),
             recent_contacts=int(ties.pairs.recent_contacts[ties.pair[row]]),
             recent_days=ties.weights.recent_days,
             recent_rate=float(changes.recent_rate[row]),
@@ -229,7 +231,7 @@ def describe_drift(drift: Drift) -> str:
         f"silent for {duration_words(drift.silence_days)}, {times:.0f} times your usual gap "
         f"of {duration_words(drift.usual_gap_days)} and longer than any gap before "
         f"({duration_words(drift.longest_gap_days)}); you had talked on {drift.contacts} days "
-        f"over {duration_words(span)}, and they were in circle {drift.layer_then} "
+        f"over {duration_words(span)}, and they were in circle {drift.circle_then} "
         f"(at their closest, {drift.peak_frequency:.1f} weighted interactions a month)"
     )
 
@@ -239,7 +241,7 @@ def describe_rise(rise: Rise) -> str:
     return (
         f"talked on {rise.recent_contacts} days in the last {rise.recent_days} "
         f"({rise.recent_rate:.1f} a month), against {rise.earlier_rate:.1f} a month before; "
-        f"now in circle {rise.layer}"
+        f"now in circle {rise.circle}"
     )
 
 

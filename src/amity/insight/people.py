@@ -23,6 +23,7 @@ from amity.insight.drift import (
 from amity.insight.events import Events
 from amity.insight.explanation import Tie, ties_of
 from amity.insight.ties import DEFAULT_WEIGHTS, TieWeights, tie_table
+from amity.model import CIRCLES_IN_ORDER
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ class Contact:
     """A person the ego interacts with: the tie, its circle, and whether it drifts or rises."""
 
     tie: Tie
-    layer: int
+    circle: int
     pinned: bool
     drift: Drift | None
     rise: Rise | None
@@ -59,12 +60,15 @@ def people_report(
 ) -> PeopleReport:
     """Score ``ego``'s ties as of ``now``, sort them into circles and flag drift and rises.
 
-    ``ego`` and the keys of ``pins`` (other → layer 0..4) are dense ids of ``events``, whose
-    labels are people: the user's own accounts are one node (the store's history is by person).
+    ``ego`` and the keys of ``pins`` (other → circle 1..4 or ``FURTHER_OUT``) are dense ids of
+    ``events``, whose labels are people: the user's own accounts are one node (the store's
+    history is by person).
     """
     own = events.rows((events.source == ego) | (events.target == ego))
     ties = tie_table(own, now=now, weights=weights)
-    table = circle_table(ties, pins={(ego, other): layer for other, layer in (pins or {}).items()})
+    table = circle_table(
+        ties, pins={(ego, other): circle for other, circle in (pins or {}).items()}
+    )
     changes = tie_changes(ties, table, rules=rules)
     circles = circles_of(table, ego)
     drifting = drifting_of(ties, changes, ego)
@@ -75,12 +79,16 @@ def people_report(
     contacts = tuple(
         Contact(
             tie=tie,
-            layer=members[tie.other].layer,
+            circle=members[tie.other].circle,
             pinned=members[tie.other].pinned,
             drift=drift_by.get(tie.other),
             rise=rise_by.get(tie.other),
         )
         for tie in ties_of(ties, ego)
     )
-    contacts = tuple(sorted(contacts, key=lambda c: (c.layer or 5, -c.tie.strength, c.tie.other)))
+    contacts = tuple(
+        sorted(
+            contacts, key=lambda c: (CIRCLES_IN_ORDER.index(c.circle), -c.tie.strength, c.tie.other)
+        )
+    )
     return PeopleReport(ego, now, contacts, circles, tuple(drifting), tuple(rising))

@@ -121,7 +121,7 @@ def test_an_older_schema_is_exit_1_in_words_and_in_json(workspace: Path) -> None
     _at_revision(workspace, "older")
     text = amity(["db", "status", "-w", str(workspace)])
     assert text.exit_code == 1, text.output
-    assert "run `amity db upgrade`" in text.stderr and "unexpected" not in text.stderr
+    assert "run `amity db upgrade --workspace" in text.stderr and "unexpected" not in text.stderr
     data = amity(["db", "status", "--json", "-w", str(workspace)])
     assert data.exit_code == 1
     assert orjson.loads(data.stdout)["up_to_date"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -82,7 +83,7 @@ def test_list_in_a_terminal_is_a_table_with_numbers_to_show(workspace: str) -> N
     result = runner.invoke(app, ["people", "list", "--limit", "5", "-w", workspace])
     assert result.exit_code == 0, result.output
     assert "Your people, as of" in result.stdout
-    assert "amity people show #NUMBER" in result.stderr
+    assert "Why someone stands where they do: amity people show '#" in result.stderr
     number = result.stdout.split("#", 2)[1].split()[0]
     shown = people_json(workspace, "show", f"#{number}")
     assert shown["person"]["person_id"] == int(number)
@@ -121,9 +122,9 @@ def test_drifting_lists_the_drifters_with_their_reasons(workspace: str, world: D
     assert all(p["rising"] is not None for p in data["rising"])
     text = runner.invoke(app, ["people", "drifting", "-w", workspace]).stdout
     assert text.startswith("Drifting, as of")
-    rows = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│ ")]
-    numbers = [int(cell) for cell in rows if cell]
-    assert numbers[: len(data["drifting"])] == [p["person_id"] for p in data["drifting"]]
+    numbers = [int(number) for number in re.findall(r"#(\d+)", text)]
+    shown = [p["person_id"] for p in data["drifting"][:10]]  # the table shows 10 at most
+    assert numbers[: len(shown)] == shown
 
 
 def test_drifting_long_ago_finds_none_yet(workspace: str) -> None:

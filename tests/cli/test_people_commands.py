@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -58,7 +59,8 @@ def test_suggestions_json_contract(workspace: str) -> None:
     assert first["first"]["platform"] != first["second"]["platform"]
     assert all(s["score"] >= DEFAULT_MIN_SCORE for s in found)
     assert first["evidence"][0]["text"].startswith("same handle")
-    assert first["merge"] == "amity people merge {} {}".format(*names(first))
+    pasted = ["amity", "people", "merge", *names(first), "--workspace", workspace]
+    assert first["merge"] == shlex.join(pasted)  # runs as it is, in the workspace it came from
     limited = orjson.loads(people(workspace, "suggestions", "--json", "--limit", "1").stdout)
     assert limited == found[:1]
 

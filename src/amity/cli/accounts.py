@@ -12,18 +12,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from amity.cli.common import (
     DebugOption,
     JsonOption,
     WorkspaceOption,
+    command,
     err,
     friendly_errors,
     out,
     print_json,
     settings_for,
 )
+from amity.cli.layout import Column, fitted_table
 from amity.cli.people_tables import short_duration
 from amity.cli.text import shown
 from amity.desk.workspace import Workspace, open_workspace
@@ -150,26 +151,25 @@ def list_accounts(
         print_json([status.as_dict() for status in statuses])
         return
     if not statuses:
-        err.print(
-            "No account is connected. Connect one: amity connect mastodon HOST, or"
-            " amity connect bluesky HANDLE --password-stdin"
-        )
+        mastodon = command("connect", "mastodon", "HOST")
+        bluesky = command("connect", "bluesky", "HANDLE", "--password-stdin")
+        err.print(f"No account is connected. Connect one: {shown(mastodon)}, or {shown(bluesky)}")
         return
-    table = Table(header_style="bold", show_edge=False)
-    table.add_column("account", overflow="fold")
-    for column in ("state", "last sync", "posts", "received", "notices"):
-        table.add_column(column, justify="right" if column in _NUMBERS else "left")
-    for status in statuses:
-        state = _STATE_STYLE.get(status.state, "{}").format(status.state)
-        table.add_row(
+    rows = [
+        [
             shown(status.name),
-            state + (" [dim]demo[/]" if status.demo else ""),
+            _STATE_STYLE.get(status.state, "{}").format(status.state)
+            + (" [dim]demo[/]" if status.demo else ""),
             _when(status.last_sync_at),
             f"{status.held.posts:,}",
             f"{status.held.received:,}",
             f"{status.held.notifications:,}",
-        )
-    out.print(table)
+        ]
+        for status in statuses
+    ]
+    out.print(
+        fitted_table(_ACCOUNT_COLUMNS, rows, width=out.width, header_style="bold", show_edge=False)
+    )
     for status in statuses:
         if status.state != "ok" and status.detail:
             err.print(f"[yellow]{shown(status.name)}:[/] {shown(status.detail)}")
@@ -239,7 +239,15 @@ def sync_command(
 
 # -- rendering -------------------------------------------------------------------------------------
 
-_NUMBERS = ("posts", "received", "notices")
+_ACCOUNT_COLUMNS = (
+    Column("account"),
+    Column("state", wraps=True, least=len("unreachable")),
+    Column("last sync", drop=4),
+    Column("posts", justify="right", drop=3),
+    Column("received", justify="right", drop=2),
+    Column("notices", justify="right", drop=1),
+)
+"""The accounts table; at narrow widths the last columns go first, the account stays whole."""
 _STATE_STYLE = {
     "ok": "[green]{}[/]",
     "expired": "[yellow]{}[/]",
@@ -252,7 +260,7 @@ def _said_connected(connected: Connected) -> None:
     who = f" ({shown(connected.display_name)})" if connected.display_name else ""
     err.print(f"Connected [bold]{shown(connected.name)}[/]{who} at {shown(connected.service)}.")
     err.print(f"[dim]Its credentials are in {shown(connected.secret)} (readable by you only).[/]")
-    err.print(f"Nothing was fetched yet. Next: {shown(connected.next)}")
+    err.print(f"Nothing was fetched yet. Next: {shown(command('sync', connected.name))}")
 
 
 def sync_json(reports: list[SyncReport]) -> dict[str, object]:

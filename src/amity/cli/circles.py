@@ -19,6 +19,7 @@ from amity.cli.common import (
     print_json,
     workspace_for,
 )
+from amity.cli.limits import limit_option, limited
 from amity.cli.people_json import entry_data, note_data, person_data, standing_data, view_data
 from amity.cli.people_tables import (
     day,
@@ -31,6 +32,10 @@ from amity.cli.text import shown_line
 from amity.desk import circles as desk
 from amity.model import CIRCLES
 
+PEOPLE_SHOWN = 50
+"""How many people `amity people list` shows without --limit: the inner circles, a screenful."""
+CHANGES_SHOWN = 10
+"""How many drifting ties, and rising ones, `amity people drifting` shows without --limit."""
 MOST_WINDOWS = 100_000
 """More test windows than a day each over a lifetime of history is a mistyped number."""
 AtOption = Annotated[
@@ -47,6 +52,7 @@ AtOption = Annotated[
 
 @friendly_errors
 def list_people(
+    context: typer.Context,
     circle: Annotated[
         int | None,
         typer.Option(
@@ -58,7 +64,7 @@ def list_people(
     ] = False,
     tag: Annotated[str | None, typer.Option("--tag", help="Only people with this tag.")] = None,
     why: Annotated[bool, typer.Option("--why", help="Say under each person why.")] = False,
-    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Show at most N.")] = None,
+    limit: Annotated[int | None, limit_option(PEOPLE_SHOWN)] = None,
     at: AtOption = None,
     workspace: WorkspaceOption = None,
     json: JsonOption = False,
@@ -69,18 +75,14 @@ def list_people(
     Example: amity people list --circle 1 --why
     """
     listed = desk.list_people(
-        workspace_for(workspace),
-        now=_moment(at),
-        circle=circle,
-        everyone=everyone,
-        tag=tag,
-        limit=limit,
+        workspace_for(workspace), now=_moment(at), circle=circle, everyone=everyone, tag=tag
     )
-    found, shown = listed.people, list(listed.entries)
+    found, chosen = listed.people, listed.entries
+    shown = limited(chosen, limit, default=PEOPLE_SHOWN, json=json)
     if json:
         print_json({**view_data(found), "people": [entry_data(entry) for entry in shown]})
         return
-    show_people(found, shown, why=why)
+    show_people(found, shown, why=why, hidden=len(chosen) - len(shown), context=context)
 
 
 @friendly_errors
@@ -113,6 +115,8 @@ def show_person(
 
 @friendly_errors
 def list_drifting(
+    context: typer.Context,
+    limit: Annotated[int | None, limit_option(CHANGES_SHOWN)] = None,
     at: AtOption = None,
     workspace: WorkspaceOption = None,
     json: JsonOption = False,
@@ -126,15 +130,17 @@ def list_drifting(
     """
     found = desk.get_changes(workspace_for(workspace), now=_moment(at))
     if json:
+        drifting = limited(found.drifting, limit, default=CHANGES_SHOWN, json=True)
+        rising = limited(found.rising, limit, default=CHANGES_SHOWN, json=True)
         print_json(
             {
                 **view_data(found),
-                "drifting": [standing_data(s) for s in found.drifting],
-                "rising": [standing_data(s) for s in found.rising],
+                "drifting": [standing_data(s) for s in drifting],
+                "rising": [standing_data(s) for s in rising],
             }
         )
         return
-    show_changes(found)
+    show_changes(found, most=CHANGES_SHOWN if limit is None else limit, context=context)
 
 
 @friendly_errors

@@ -9,11 +9,13 @@ from amity.cli.common import (
     DebugOption,
     JsonOption,
     WorkspaceOption,
+    command,
     err,
     friendly_errors,
     out,
     print_json,
     settings_for,
+    with_workspace,
 )
 from amity.cli.text import shown, shown_line
 from amity.desk import workspace as desk
@@ -75,6 +77,8 @@ def status(
 
 def _show_status(state: desk.WorkspaceStatus) -> None:
     table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")  # a long path or URL breaks anywhere, and loses nothing
     table.add_row("workspace", shown_line(str(state.workspace)))
     table.add_row("database", shown_line(state.database))
     table.add_row("schema", _revision(state))
@@ -84,9 +88,11 @@ def _show_status(state: desk.WorkspaceStatus) -> None:
     out.print(table)
     if state.too_new is not None:
         error = state.too_new
-        err.print(f"[yellow]{shown(error.message)}.[/]\n[dim]→ {shown(error.hint)}[/]")
+        err.print(
+            f"[yellow]{shown(error.message)}.[/]\n[dim]→ {shown(with_workspace(error.hint))}[/]"
+        )
     elif not state.up_to_date:
-        err.print("[yellow]The schema is out of date: run `amity db upgrade`.[/]")
+        err.print(f"[yellow]The schema is out of date: run `{shown(command('db', 'upgrade'))}`.[/]")
 
 
 def _revision(state: desk.WorkspaceStatus) -> str:

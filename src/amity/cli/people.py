@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Annotated, Any
 
 import typer
+from rich.cells import cell_len
 from rich.markup import escape
-from rich.table import Table
 
 from amity.cli.circles import evaluate_command, list_drifting, list_people, show_person
 from amity.cli.common import (
@@ -16,12 +16,15 @@ from amity.cli.common import (
     JsonOption,
     PersonArgument,
     WorkspaceOption,
+    command,
     err,
     friendly_errors,
     out,
     print_json,
     workspace_for,
 )
+from amity.cli.layout import Column, fitted_table
+from amity.cli.limits import limit_option, limited, say_more
 from amity.desk import identities, knowledge
 from amity.desk.identities import DEFAULT_MIN_SCORE, Suggestion, account_name
 from amity.errors import UsageError
@@ -45,6 +48,8 @@ AccountsArgument = Annotated[
     ),
 ]
 CIRCLE_COUNT = 4
+SUGGESTIONS_SHOWN = 20
+"""How many suggestions the table shows without --limit, best first."""
 AccountArgument = Annotated[
     str, typer.Argument(help="An account as NETWORK:HANDLE or NETWORK:ID.", show_default=False)
 ]
@@ -53,8 +58,9 @@ AccountArgument = Annotated[
 @app.command("suggestions")
 @friendly_errors
 def suggestions(
+    context: typer.Context,
     workspace: WorkspaceOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most N.")] = 50,
+    limit: Annotated[int | None, limit_option(SUGGESTIONS_SHOWN)] = None,
     min_score: Annotated[
         float,
         typer.Option("--min-score", min=0.0, max=1.0, help="Show suggestions scored this or more."),
@@ -69,13 +75,12 @@ def suggestions(
 
     Example: amity people suggestions --min-score 0.3 --limit 20
     """
-    found = list(
-        identities.list_suggestions(workspace_for(workspace), min_score=min_score, limit=limit)
-    )
+    every = identities.list_suggestions(workspace_for(workspace), min_score=min_score)
+    found = limited(every, limit, default=SUGGESTIONS_SHOWN, json=json)
     if json:
         print_json([_suggestion_data(suggestion) for suggestion in found])
         return
-    _show_suggestions(found)
+    _show_suggestions(found, hidden=len(every) - len(found), context=context)
 
 
 @app.command("merge")
@@ -96,9 +101,10 @@ def merge(
         return
     err.print(f"One person now has {len(merged.accounts)} accounts: {escape(names)}.")
     former = ", ".join(f"#{number}" for number in merged.merged_ids)
+    undo = command("people", "split", account_name(merged.accounts[-1]))
     err.print(
         f"[dim]They are #{merged.person_id}; {former} lead there too."
-        " Undo with `amity people split ACCOUNT`.[/]"
+        f" Undo with `{escape(undo)}` (and so for each account to take apart).[/]"
     )
 
 
@@ -229,27 +235,33 @@ def _who(account: Account) -> str:
     return f"{label} ({account.display_name})" if account.display_name else label
 
 
-def _show_suggestions(found: list[Suggestion]) -> None:
+def _show_suggestions(found: list[Suggestion], *, hidden: int, context: typer.Context) -> None:
     if not found:
         err.print("No suggestions. Lower --min-score to see weaker ones.")
         return
-    table = Table(header_style="bold", show_lines=True)
-    table.add_column("#", justify="right")
-    table.add_column("accounts", overflow="fold")
-    table.add_column("score", justify="right")
-    table.add_column("evidence")
+    rows = []
     for number, suggestion in enumerate(found, 1):
         accounts = "\n".join(_account_cell(item) for item in (suggestion.first, suggestion.second))
         evidence = "\n".join(
             f"{'−' if item.weight < 0 else '+'} {escape(item.text)}" for item in suggestion.evidence
         )
         score = f"{suggestion.score:.2f}\n[dim]{suggestion.confidence}[/]"
-        table.add_row(str(number), accounts, score, evidence)
+        rows.append([str(number), accounts, score, evidence])
+    labels = [cell_len(_label(item)) for s in found for item in (s.first, s.second)]
+    columns = [
+        Column("#", justify="right", drop=1),
+        Column("accounts", wraps=True, least=max(labels)),
+        Column("score", justify="right"),
+        Column("evidence", wraps=True),
+    ]
+    table = fitted_table(columns, rows, width=out.width, header_style="bold", show_lines=True)
     out.print(table)
+    say_more(context, hidden)
     first = found[0]
+    pair = (_label(first.first), _label(first.second))
     err.print(
-        f"[dim]Merge one: amity people merge {_label(first.first)} {_label(first.second)}"
-        "\nTurn one down for good: amity people reject ACCOUNT ACCOUNT[/]"
+        f"[dim]Merge one: {escape(command('people', 'merge', *pair))}"
+        f"\nTurn one down for good: {escape(command('people', 'reject', *pair))}[/]"
     )
 
 
@@ -272,7 +284,7 @@ def _suggestion_data(suggestion: Suggestion) -> dict[str, Any]:
             {"kind": item.kind, "text": item.text, "weight": item.weight}
             for item in suggestion.evidence
         ],
-        "merge": f"amity people merge {_label(suggestion.first)} {_label(suggestion.second)}",
+        "merge": command("people", "merge", _label(suggestion.first), _label(suggestion.second)),
     }
 
 

@@ -6,18 +6,29 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+import typer
+from rich.cells import cell_len
 from rich.table import Table
 
-from amity.cli.common import err, out
+from amity.cli.common import command, err, out
+from amity.cli.layout import Column, fitted_table
+from amity.cli.limits import say_more
 from amity.cli.text import one_line, shown, shown_line
 from amity.model import CIRCLES, FURTHER_OUT, PersonNote
 
 if TYPE_CHECKING:
     from amity.desk.people import Evaluation, People, Person, PersonPage, Pinned, Standing
 
-COLUMNS = ("circle", "who", "last\ntalked", "90\ndays", "you /\nthem", "usual\ngap", "flags")
-WHY_COLUMNS = ("circle", "who", "why", "flags")
-LEFT = {"who", "why", "flags"}
+CIRCLE = Column("circle", justify="right")
+FIGURE_COLUMNS = (
+    Column("last\ntalked", justify="right", drop=4),
+    Column("90\ndays", justify="right", drop=3),
+    Column("you /\nthem", justify="right", drop=2),
+    Column("usual\ngap", justify="right", drop=1),
+)
+"""The facts of a tie; at narrow widths the last go first."""
+WHY = Column("why", wraps=True)
+FLAGS = Column("flags", wraps=True, drop=5, least=len("drifting"))
 KEPT_AWAY = {"block": "blocked", "mute": "muted"}
 FIGURES = {
     "next_event_mrr": "next-event MRR",
@@ -27,34 +38,56 @@ FIGURES = {
 }
 
 
-def show_people(found: People, shown: list[Standing | Pinned], *, why: bool = False) -> None:
-    """Print the people table (with ``why``, each tie in words), then the circles' sizes."""
+def show_people(
+    found: People,
+    shown: list[Standing | Pinned],
+    *,
+    why: bool = False,
+    hidden: int = 0,
+    context: typer.Context | None = None,
+) -> None:
+    """Print the people table (with ``why``, each tie in words), then the circles' sizes.
+
+    ``hidden`` is how many more a --limit left out: a line says so, with the command of
+    ``context`` that shows them all.
+    """
     if not found.standings:
         err.print("No interactions with anyone in the store yet: import an archive with replies.")
         return
-    table = Table(header_style="bold", show_lines=why, title=title_of(found), title_justify="left")
-    for header in WHY_COLUMNS if why else COLUMNS:
-        table.add_column(header, justify="left" if header in LEFT else "right", no_wrap=True)
-    table.columns[1].no_wrap = False
-    table.columns[1].min_width = 16
-    table.columns[1].overflow = "fold"
-    if why:
-        table.columns[2].no_wrap = False
-        table.columns[2].ratio = 2
+    people = [entry.person for entry in shown]
+    flags = [_flags_cell(entry) for entry in shown]
+    columns = [CIRCLE, _who_column(people), *([WHY] if why else FIGURE_COLUMNS)]
     from amity.desk.people import Pinned  # loaded already, with the people it renders
 
-    for entry in shown:
-        if isinstance(entry, Pinned):
-            table.add_row(*_pinned_row(entry, columns=len(table.columns)))
-        else:
-            table.add_row(*(_why_row(entry) if why else _row(entry)))
-    out.print(table)
+    rows = [_pinned_row(e, why=why) if isinstance(e, Pinned) else _row(e, why=why) for e in shown]
+    if any(flags):  # else no flags column: an empty one would only take room from the others
+        columns.append(FLAGS)
+        rows = [[*row, flag] for row, flag in zip(rows, flags, strict=True)]
+    title = title_of(found)
+    options = {"header_style": "bold", "show_lines": why, "title": title, "title_justify": "left"}
+    out.print(fitted_table(columns, rows, width=out.width, **options))
+    if context is not None:
+        say_more(context, hidden)
     sizes = " · ".join(f"{n:,}" for n in found.circle_sizes[:CIRCLES])
     away = f" Left out: {found.kept_away:,} you block or mute." if found.kept_away else ""
     err.print(
         f"[dim]Circles 1–4: {sizes}; {found.circle_sizes[CIRCLES]:,} further out (--all).{away}"
-        " * pinned by you.\nWhy someone stands where they do: amity people show #NUMBER[/]"
+        f" * pinned by you.{_why_line(people)}[/]"
     )
+
+
+def _why_line(people: Sequence[Person]) -> str:
+    """Return the line that says how to see why the first person listed stands where they do."""
+    if not people:
+        return ""
+    first = command("people", "show", f"#{people[0].person_id}")
+    return f"\nWhy someone stands where they do: {shown(first)}"
+
+
+def _who_column(people: Sequence[Person]) -> Column:
+    """Return the column of names and handles: names may wrap, handles never."""
+    handles = [cell_len(one_line(handle)) for person in people for handle in person.handles]
+    return Column("who", wraps=True, least=max(handles, default=0))
 
 
 def show_evaluation(result: Evaluation) -> None:
@@ -63,7 +96,7 @@ def show_evaluation(result: Evaluation) -> None:
     table = Table(header_style="bold", title="Replay: who comes next", title_justify="left")
     table.add_column("method")
     for label in FIGURES.values():
-        table.add_column(label, justify="right")
+        table.add_column(label.replace(" ", "\n"), justify="right")
     best = {key: max(scores[key] for scores in data.values()) for key in FIGURES}
     for method in data:
         cells = [
@@ -74,8 +107,14 @@ def show_evaluation(result: Evaluation) -> None:
     out.print(table)
 
 
-def _row(standing: Standing) -> list[str]:
+def _row(standing: Standing, *, why: bool) -> list[str]:
     tie = standing.contact.tie
+    if why:
+        return [
+            _circle_cell(standing),
+            _who_cell(standing.person),
+            shown(standing.explanation),
+        ]
     usual = tie.usual_gap_days
     return [
         _circle_cell(standing),
@@ -84,22 +123,14 @@ def _row(standing: Standing) -> list[str]:
         f"{sum(n for _, n in tie.recent_kinds):,}",
         f"{tie.sent:,} / {tie.received:,}",
         "" if usual is None else short_duration(usual),
-        _flags_cell(standing),
     ]
 
 
-def _why_row(standing: Standing) -> list[str]:
-    return [
-        _circle_cell(standing),
-        _who_cell(standing.person),
-        shown(standing.explanation),
-        _flags_cell(standing),
-    ]
-
-
-def _pinned_row(pinned: Pinned, *, columns: int) -> list[str]:
+def _pinned_row(pinned: Pinned, *, why: bool) -> list[str]:
     cells = [f"{pinned.circle}*", _who_cell(pinned.person), "never"]
-    return [*cells, *[""] * (columns - len(cells) - 1), _flags_cell(pinned)]
+    if why:
+        return [*cells[:2], "pinned by you; no interaction with them in the store yet"]
+    return [*cells, *[""] * (len(FIGURE_COLUMNS) - 1)]
 
 
 def _circle_cell(standing: Standing) -> str:
@@ -112,11 +143,15 @@ def _circle_text(circle: int) -> str:
 
 
 def _who_cell(person: Person) -> str:
-    handles = ", ".join(shown_line(handle) for handle in person.handles)
+    """Return a person's name and number, then their handles, one a line: never cut."""
+    handles = [shown_line(handle) for handle in person.handles]
     number = f"[dim]#{person.person_id}[/]"
     if person.has_name:
-        return f"{shown_line(person.name)} {number}\n[dim]{handles}[/]"
-    return f"{handles} {number}"
+        return "\n".join(
+            [f"{shown_line(person.name)} {number}", *(f"[dim]{h}[/]" for h in handles)]
+        )
+    first, *others = handles or [shown_line(person.name)]
+    return "\n".join([f"{first} {number}", *others])
 
 
 def _flags_cell(entry: Standing | Pinned) -> str:
@@ -182,37 +217,54 @@ def _standing_rows(grid: Table, standing: Standing) -> None:
         grid.add_row("[green]rising[/]", shown(standing.rise_explanation))
 
 
-def show_changes(found: People) -> None:
-    """Print the drifting ties (or say there are none), then the rising ones."""
-    drifting = [(s, s.contact.drift) for s in found.drifting if s.contact.drift]
+def show_changes(found: People, *, most: int = 0, context: typer.Context | None = None) -> None:
+    """Print the drifting ties (or say there are none), then the rising ones.
+
+    With ``most``, only that many of each, and a line with the command of ``context`` that
+    shows the rest; 0 shows them all.
+    """
+    drifting = [
+        (s.person, [str(d.circle_then), s.silent_for or "", shown(s.drift_explanation)])
+        for s in found.drifting
+        if (d := s.contact.drift)
+    ]
     if drifting:
-        rows = [
-            [str(d.circle_then), s.silent_for or "", shown(s.drift_explanation)]
-            for s, d in drifting
-        ]
-        headers = ("circle then", "silent for", "why")
-        _print_changes(title_of(found, "Drifting"), headers, [s for s, _ in drifting], rows)
+        columns = [Column("circle\nthen", drop=2), Column("silent\nfor", drop=1), WHY]
+        title = title_of(found, "Drifting")
+        _print_changes(title, "drifting", columns, drifting, most=most, context=context)
     else:
         err.print(
             f"No close tie is drifting as of {day(found.now)}: nobody in circles 1–2 has been"
             " quiet for far longer than usual."
         )
-    rising = [(s, s.contact.rise) for s in found.rising if s.contact.rise]
+    rising = [
+        (s.person, [_circle_text(r.circle), shown(s.rise_explanation)])
+        for s in found.rising
+        if (r := s.contact.rise)
+    ]
     if rising:
-        rows = [[_circle_text(r.circle), shown(s.rise_explanation)] for s, r in rising]
-        _print_changes("Rising", ("circle", "why"), [s for s, _ in rising], rows)
+        columns = [Column("circle"), WHY]
+        _print_changes("Rising", "rising", columns, rising, most=most, context=context)
 
 
 def _print_changes(
-    title: str, headers: Sequence[str], standings: list[Standing], rows: list[list[str]]
+    title: str,
+    what: str,
+    columns: list[Column],
+    entries: list[tuple[Person, list[str]]],
+    *,
+    most: int,
+    context: typer.Context | None,
 ) -> None:
-    table = Table(header_style="bold", title=title, title_justify="left")
-    for header in ("#", "who", *headers):
-        table.add_column(header)
-    for standing, row in zip(standings, rows, strict=True):
-        person = standing.person
-        table.add_row(f"[dim]{person.person_id}[/]", shown_line(person.name), *row)
-    out.print(table)
+    """Print a table of people with ``columns`` after their names, ``most`` of them (0: all),
+    and a line for the rest."""
+    listed = entries[:most] if most else entries
+    rows = [[_who_cell(person), *cells] for person, cells in listed]
+    who = _who_column([person for person, _ in listed])
+    options = {"header_style": "bold", "title": title, "title_justify": "left"}
+    out.print(fitted_table([who, *columns], rows, width=out.width, **options))
+    if context is not None:
+        say_more(context, len(entries) - len(listed), f" {what}")
 
 
 def title_of(found: People, what: str = "Your people") -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
 from amity.cli.common import (
     DebugOption,
@@ -30,6 +29,8 @@ from amity.cli.text import shown
 from amity.desk.workspace import Workspace, open_workspace
 
 if TYPE_CHECKING:
+    from rich.progress import TaskID
+
     from amity.desk.accounts import Connected, SyncReport, Wait
 
 # The network clients (Mastodon.py, the atproto SDK) take a second to import: each command
@@ -296,6 +297,8 @@ def sync_progress() -> Iterator[
     tuple[Callable[[str], Callable[[str, int], None]], Callable[[Wait], None]]
 ]:
     """Show a live line per stream on stderr (when it is a terminal), and visible waits."""
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
     bar = Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

@@ -14,6 +14,7 @@ from amity.cli.common import (
     PersonArgument,
     WorkspaceOption,
     err,
+    finite,
     friendly_errors,
     path_given,
     print_json,
@@ -157,7 +158,11 @@ def evaluate_command(
     learn: Annotated[
         float,
         typer.Option(
-            "--learn", min=0.05, max=0.95, help="Share of the events (in time order) to learn on."
+            "--learn",
+            min=0.05,
+            max=0.95,
+            callback=finite,
+            help="Share of the events (in time order) to learn on.",
         ),
     ] = 0.8,
     windows: Annotated[

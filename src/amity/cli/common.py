@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import math
 import re
 import sys
 import traceback
@@ -66,6 +67,13 @@ def path_given(text: str | Path | None) -> Path | None:
     if isinstance(text, str) and not text.strip():
         raise typer.BadParameter("an empty path; give a folder or file by its name")
     return None if text is None else Path(text)
+
+
+def finite(value: float) -> float:
+    """Refuse ``nan`` for a number option: it passes every range check and means nothing."""
+    if math.isnan(value):
+        raise typer.BadParameter("not a number; give one such as 0.5")
+    return value
 
 
 WorkspaceOption = Annotated[

@@ -24,8 +24,13 @@ WORDS = {
     "Path": "PATH",
     "list[Path]": "PATH",
     "%Y-%m-%d": "DATE",
+    "datetime": "DATE",
+    "integer": "NUMBER",
+    "integer range": "NUMBER",
+    "text": "TEXT",
+    "path": "PATH",
 }
-"""Typer's names of types, and the word the help shows for each."""
+"""The names Typer and click give types, and the word the help shows for each."""
 
 
 class WordedGroup(TyperGroup):
@@ -53,10 +58,30 @@ def _name_in_words(param: Any, context: typer.Context) -> None:
         if param.metavar is None:
             param.metavar = (param.name or "value").upper()
         setattr(param, "display_type_rich", _no_type)  # noqa: B010 (a method, set on one object)
+        shown = param.metavar + ("..." if param.nargs != 1 else "")
+        shown = shown if param.required else f"[{shown}]"
+        setattr(param, "make_metavar", _named(shown))  # noqa: B010 (likewise)
         return
     if param.metavar is None and not getattr(param, "is_flag", False):
-        typed = param.display_type(context).strip("<>")
-        param.metavar = WORDS.get(typed, "VALUE")
+        param.metavar = _word(param, context)
+
+
+def _word(param: Any, context: typer.Context) -> str:
+    """Return the word for what ``param`` takes: by its click type's name where it has one."""
+    name = getattr(getattr(param, "type", None), "name", None)
+    if name in WORDS:
+        return WORDS[name]
+    display = getattr(param, "display_type", None)  # Typer's own name of the type
+    return WORDS.get(display(context).strip("<>"), "VALUE") if display else "VALUE"
+
+
+def _named(metavar: str) -> Any:
+    """Return a ``make_metavar`` giving ``metavar`` as it is (Typer 0.28 puts braces round it)."""
+
+    def make_metavar(*_: object, **__: object) -> str:
+        return metavar
+
+    return make_metavar
 
 
 def _no_type(ctx: object) -> None:

@@ -18,6 +18,7 @@ from amity.cli.common import (
     WorkspaceOption,
     command,
     err,
+    finite,
     friendly_errors,
     out,
     print_json,
@@ -63,7 +64,13 @@ def suggestions(
     limit: Annotated[int | None, limit_option(SUGGESTIONS_SHOWN)] = None,
     min_score: Annotated[
         float,
-        typer.Option("--min-score", min=0.0, max=1.0, help="Show suggestions scored this or more."),
+        typer.Option(
+            "--min-score",
+            min=0.0,
+            max=1.0,
+            callback=finite,
+            help="Show suggestions scored this or more.",
+        ),
     ] = DEFAULT_MIN_SCORE,
     json: JsonOption = False,
     debug: DebugOption = False,

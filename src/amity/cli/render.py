@@ -7,14 +7,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    Progress,
-    TextColumn,
-    TimeRemainingColumn,
-    TransferSpeedColumn,
-)
 from rich.table import Table
 
 from amity.cli.common import err, out
@@ -37,6 +29,15 @@ def byte_progress(description: str) -> Iterator[ProgressCallback]:
     ten times a second, not by a thread of its own: an import may start its reading process by
     forking, which must not happen while another thread runs (see ``amity.ingest.reader``).
     """
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
     bar = Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),

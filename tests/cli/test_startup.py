@@ -2,7 +2,7 @@
 
 A structural test, not a timing one: `amity --help` and a command answered from a first look at
 the store (`amity people list` with nothing imported) must not pay for SQLAlchemy, Alembic,
-NumPy, SciPy or the network clients. bench/startup.py measures the time itself.
+NumPy, SciPy, pydantic or the network clients. bench/startup.py measures the time itself.
 """
 
 from __future__ import annotations
@@ -13,7 +13,18 @@ import sys
 
 from amity.config import Settings
 
-HEAVY = ("sqlalchemy", "alembic", "numpy", "scipy", "mastodon", "atproto", "httpx", "requests")
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "numpy",
+    "scipy",
+    "mastodon",
+    "atproto",
+    "httpx",
+    "requests",
+    "pydantic",  # Typer 0.29 loads it to parse any option: 0.14 s
+    "rich.progress",
+)
 PROBE = """
 import json, sys
 {body}

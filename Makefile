@@ -26,7 +26,7 @@ lock: $(STAMP)
 
 # The demo's hints name its workspace; amity itself is in .venv until `make install`.
 demo: $(STAMP)
-	$(BIN)/amity demo --workspace $(DEMO_WORKSPACE) --no-serve
+	$(BIN)/amity demo --workspace $(DEMO_WORKSPACE)
 	@command -v amity >/dev/null 2>&1 || echo "amity is in .venv: run \`source .venv/bin/activate\` \
 	first to use the commands above, or \`make install\` to put it on your PATH for good." >&2
 

@@ -104,7 +104,7 @@ def test_demo_generate_writes_archives_deterministically(tmp_path: Path) -> None
 
 def test_demo_imports_and_summarises(tmp_path: Path) -> None:
     workspace = str(tmp_path / "ws")
-    result = runner.invoke(app, ["demo", "-w", workspace, "--posts", "400", "--no-serve", "--json"])
+    result = runner.invoke(app, ["demo", "-w", workspace, "--posts", "400", "--json"])
     assert result.exit_code == 0, result.output
     data = orjson.loads(result.stdout)
     imported = data["import"]["counts"]

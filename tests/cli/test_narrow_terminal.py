@@ -33,7 +33,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
     """A workspace holding the demo world, and what `amity demo` printed on stdout."""
     workspace = str(tmp_path_factory.mktemp("narrow") / "ws")
     with _width(WIDTH):
-        result = runner.invoke(app, ["demo", "--posts", "300", "--no-serve", "-w", workspace])
+        result = runner.invoke(app, ["demo", "--posts", "300", "-w", workspace])
     assert result.exit_code == 0, result.output
     _rename_a_bluesky_contact(workspace)
     return workspace, result.stdout

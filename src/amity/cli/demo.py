@@ -71,9 +71,6 @@ def run_demo(
             help="Replace another demo world this workspace holds (the demo's data only).",
         ),
     ] = False,
-    no_serve: Annotated[
-        bool, typer.Option("--no-serve", help="Stop after the summary (the default for now).")
-    ] = False,
     json: JsonOption = False,
     debug: DebugOption = False,
 ) -> None:
@@ -120,7 +117,7 @@ def run_demo(
 
 def _refuse_unused(context: typer.Context) -> None:
     """Refuse the options of `amity demo` that mean nothing to the command after it."""
-    for name, flag in (("replace", "--replace"), ("no_serve", "--no-serve"), ("json", "--json")):
+    for name, flag in (("replace", "--replace"), ("json", "--json")):
         if context.params.get(name):
             raise typer.BadParameter(
                 f"{flag} is for `amity demo` itself, not for `amity demo"

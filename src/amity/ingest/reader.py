@@ -3,9 +3,9 @@
 Parsing and normalising an export is about half of an import's work and never touches the store,
 so for a large export it runs in a second process that hands finished row batches to the writing
 one through a pipe: one core parses while the other writes. The pipe holds about one batch, so
-memory stays flat. Batches cross as ``marshal`` data: rows are tuples of strings, integers and
-None, which marshal writes twice and reads five times as fast as pickle (it takes no named
-tuple, so each row crosses as its values and is named again on arrival). Any error in the reading
+memory stays flat. Batches cross as ``marshal`` data: rows are plain tuples of strings, integers
+and None (built so, see ``store.bulk``), which marshal writes twice and reads five times as fast
+as pickle, and takes as they are. Any error in the reading
 process crosses the pipe pickled and is raised in the writing one, which then rolls back as
 usual. The reading process opens the export again by its path and reads it from the start.
 
@@ -24,20 +24,16 @@ import pickle
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import partial
 from multiprocessing.connection import Connection as Pipe
 from multiprocessing.context import ForkContext, SpawnContext
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 from amity.errors import SourceError
 from amity.ingest.rows import Batch, iter_batches
 from amity.model import Account, Problem, Record
 from amity.sources.container import Container
 from amity.sources.formats import read_archive
-from amity.store.bulk import InteractionRow, NotificationRow, PayloadRow, PostRow
-
-Row = TypeVar("Row", bound=tuple[Any, ...])
 
 PARALLEL_FROM_BYTES = 16 << 20
 """Exports at least this large are read in a second process when ``parallel`` is not given."""
@@ -139,14 +135,13 @@ def _produce(export: Export, sender: Pipe, receiver: Pipe) -> None:
 
 def _encode_batch(batch: Batch) -> bytes:
     problems = [(p.file, p.item, p.reason, p.hint) for p in batch.problems]
-    # marshal takes plain tuples only, not the named tuples rows are: each crosses as its values.
     return marshal.dumps(
         (
             batch.accounts,
-            list(map(tuple, batch.posts)),
-            list(map(tuple, batch.payloads)),
-            list(map(tuple, batch.interactions)),
-            list(map(tuple, batch.notifications)),
+            batch.posts,
+            batch.payloads,
+            batch.interactions,
+            batch.notifications,
             problems,
             batch.records,
             batch.bytes_read,
@@ -158,19 +153,14 @@ def _decode_batch(data: memoryview) -> Batch:
     accounts, posts, payloads, interactions, notices, problems, records, read = marshal.loads(data)
     return Batch(
         accounts=accounts,
-        posts=_named(PostRow, posts),
-        payloads=_named(PayloadRow, payloads),
-        interactions=_named(InteractionRow, interactions),
-        notifications=_named(NotificationRow, notices),
+        posts=posts,
+        payloads=payloads,
+        interactions=interactions,
+        notifications=notices,
         problems=[Problem(*problem) for problem in problems],
         records=records,
         bytes_read=read,
     )
-
-
-def _named(row_type: type[Row], rows: list[tuple[Any, ...]]) -> list[Row]:
-    """Return rows that crossed as plain tuples as named tuples of ``row_type`` again."""
-    return list(map(partial(tuple.__new__, row_type), rows))
 
 
 def _pickled_error(error: Exception) -> bytes:

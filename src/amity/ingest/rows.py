@@ -9,19 +9,87 @@ puts those in their place. This half of the work can so run in another process t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from orjson import dumps
 
 from amity.model import Account, AccountRef, Interaction, Notification, Post, Problem, Record
-from amity.store.bulk import InteractionRow, NotificationRow, PayloadRow, PostRow
+from amity.store.bulk import (
+    InteractionRow,
+    InteractionValues,
+    NotificationRow,
+    NotificationValues,
+    PayloadRow,
+    PayloadValues,
+    PostRow,
+    PostValues,
+)
 
 BATCH_SIZE = 5000
 
 AccountKey = tuple[str, str]
+
+
+def copier(
+    record: type,
+    fields: tuple[str, ...],
+    computed: tuple[str, ...],
+    renamed: Mapping[str, str] | None = None,
+) -> attrgetter[tuple[Any, ...]]:
+    """Return a getter of a record's values for a layout's ``fields`` before the ``computed`` ones.
+
+    ``computed`` names the fields that follow the copied ones, in the layout's order; ``renamed``
+    maps a field to the record's attribute where their names differ. Raises TypeError when the
+    layout, the names and the record's attributes do not agree.
+    """
+    renamed = renamed or {}
+    copied = fields[: len(fields) - len(computed)]
+    attributes = [renamed.get(name, name) for name in copied]
+    missing = [name for name in attributes if not hasattr(record, name)]
+    if fields[len(copied) :] != computed or missing or not set(renamed) <= set(copied):
+        raise TypeError(
+            f"{record.__name__}: fields {fields} do not end with {computed}, or name "
+            f"attributes it lacks ({missing}), or rename fields not copied ({sorted(renamed)})"
+        )
+    return attrgetter(*attributes)
+
+
+_copy_post = copier(
+    Post,
+    PostRow._fields,
+    (
+        "created_at",
+        "links",
+        "hashtags",
+        "mention_count",
+        "author",
+        "reply_to_author",
+        "boost_of_author",
+    ),
+    {
+        "reply_to_platform_id": "reply_to_id",
+        "source_thread_key": "thread_key",
+        "quote_of_platform_id": "quote_of_id",
+        "boost_of_platform_id": "boost_of_id",
+    },
+)
+_copy_payload = copier(Post, PayloadRow._fields, ("raw",))
+_copy_interaction = copier(
+    Interaction,
+    InteractionRow._fields,
+    ("occurred_at", "raw", "actor", "target"),
+    {"post_platform_id": "post_id"},
+)
+_copy_notification = copier(
+    Notification,
+    NotificationRow._fields,
+    ("created_at", "raw", "owner", "actor"),
+    {"post_platform_id": "post_id"},
+)
 
 
 @dataclass(slots=True)
@@ -29,10 +97,10 @@ class Batch:
     """Rows for one write, and how far into its export the reading got."""
 
     accounts: list[dict[str, Any]] = field(default_factory=list)
-    posts: list[PostRow] = field(default_factory=list)
-    payloads: list[PayloadRow] = field(default_factory=list)
-    interactions: list[InteractionRow] = field(default_factory=list)
-    notifications: list[NotificationRow] = field(default_factory=list)
+    posts: list[PostValues] = field(default_factory=list)
+    payloads: list[PayloadValues] = field(default_factory=list)
+    interactions: list[InteractionValues] = field(default_factory=list)
+    notifications: list[NotificationValues] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     records: int = 0
     bytes_read: int = 0
@@ -65,13 +133,8 @@ class RowBuilder:
         if isinstance(record, Post):
             batch.posts.append(self._post_row(record))
             if record.raw is not None:
-                batch.payloads.append(
-                    PayloadRow(
-                        platform=record.platform,
-                        platform_id=record.platform_id,
-                        raw=dumps(record.raw).decode(),
-                    )
-                )
+                raw = dumps(record.raw).decode()
+                batch.payloads.append((*_copy_payload(record), raw))
         elif isinstance(record, Interaction):
             batch.interactions.append(self._interaction_row(record))
         elif isinstance(record, Account):
@@ -81,8 +144,7 @@ class RowBuilder:
         else:
             batch.problems.append(record)
             return
-        batch.records += 1
-        self.pending += 1
+        self.pending += 1  # the batch's records: ``take`` hands the count on
 
     def take(self, bytes_read: int) -> Batch:
         """Return the batch built so far and start a new one."""
@@ -92,65 +154,48 @@ class RowBuilder:
             {key: (row["handle"], row["display_name"]) for key, row in self._accounts.items()}
         )
         self._accounts.clear()
-        batch.bytes_read = bytes_read
+        batch.records, batch.bytes_read = self.pending, bytes_read
         self.pending = 0
         return batch
 
-    def _post_row(self, post: Post) -> PostRow:
+    # Each row is its record's copied values, then the computed ones in the order their names
+    # have in the layout (the names of the local variables), then the accounts it names.
+
+    def _post_row(self, post: Post) -> PostValues:
         note = self._note
         note(post.author)
         reply_to, boost_of = post.reply_to_author, post.boost_of_author
-        return PostRow(
-            platform=post.platform,
-            platform_id=post.platform_id,
-            kind=post.kind,
-            created_at=int(post.created_at.timestamp()),
-            text=post.text,
-            html=post.html,
-            language=post.language,
-            visibility=post.visibility,
-            url=post.url,
-            reply_to_platform_id=post.reply_to_id,
-            source_thread_key=post.thread_key,
-            quote_of_platform_id=post.quote_of_id,
-            boost_of_platform_id=post.boost_of_id,
-            links=dumps(post.links).decode() if post.links else "[]",
-            hashtags=dumps(post.hashtags).decode() if post.hashtags else "[]",
-            mention_count=len(post.mentions),
-            media_count=post.media_count,
-            reply_count=post.reply_count,
-            boost_count=post.boost_count,
-            like_count=post.like_count,
-            author=post.author.platform_id,
-            reply_to_author=None if reply_to is None else note(reply_to),
-            boost_of_author=None if boost_of is None else note(boost_of),
+        created_at = int(post.created_at.timestamp())
+        links = dumps(post.links).decode() if post.links else "[]"
+        hashtags = dumps(post.hashtags).decode() if post.hashtags else "[]"
+        mention_count = len(post.mentions)
+        author = post.author.platform_id
+        reply_to_author = None if reply_to is None else note(reply_to)
+        boost_of_author = None if boost_of is None else note(boost_of)
+        return (
+            *_copy_post(post),
+            created_at,
+            links,
+            hashtags,
+            mention_count,
+            author,
+            reply_to_author,
+            boost_of_author,
         )
 
-    def _interaction_row(self, edge: Interaction) -> InteractionRow:
-        target = edge.target
-        return InteractionRow(
-            platform=edge.platform,
-            kind=edge.kind,
-            post_platform_id=edge.post_id,
-            occurred_at=_epoch(edge.occurred_at),
-            key=edge.key,
-            raw=None if edge.raw is None else dumps(edge.raw).decode(),
-            actor=self._note(edge.actor),
-            target=None if target is None else self._note(target),
-        )
+    def _interaction_row(self, edge: Interaction) -> InteractionValues:
+        occurred_at = _epoch(edge.occurred_at)
+        raw = None if edge.raw is None else dumps(edge.raw).decode()
+        actor = self._note(edge.actor)
+        target = None if edge.target is None else self._note(edge.target)
+        return (*_copy_interaction(edge), occurred_at, raw, actor, target)
 
-    def _notification_row(self, notice: Notification) -> NotificationRow:
-        actor = notice.actor
-        return NotificationRow(
-            platform=notice.platform,
-            platform_id=notice.platform_id,
-            kind=notice.kind,
-            post_platform_id=notice.post_id,
-            created_at=int(notice.created_at.timestamp()),
-            raw=None if notice.raw is None else dumps(notice.raw).decode(),
-            owner=self._note(notice.owner),
-            actor=None if actor is None else self._note(actor),
-        )
+    def _notification_row(self, notice: Notification) -> NotificationValues:
+        created_at = int(notice.created_at.timestamp())
+        raw = None if notice.raw is None else dumps(notice.raw).decode()
+        owner = self._note(notice.owner)
+        actor = None if notice.actor is None else self._note(notice.actor)
+        return (*_copy_notification(notice), created_at, raw, owner, actor)
 
     def _note(self, ref: AccountRef) -> str:
         """Queue an account named by a reference, unless it went out before as it is now."""

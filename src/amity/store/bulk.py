@@ -4,7 +4,12 @@ Posts, their payloads, interactions and notifications travel from the reading si
 to the writing side as rows laid out by the named tuples below: each table's columns, then the
 accounts the row names, by platform id, which only the writing side can turn into store ids.
 Each layout is written once, here; the SQL (``store.driver``), the row builder and the writer
-read their columns and fields by name from it.
+read their columns and fields by name from it. A layout lists first the fields copied as they are
+from a record, then those computed from it, then the accounts: the row builder (``ingest.rows``)
+builds each row as a plain tuple, the copied values taken in one ``attrgetter`` over these names,
+and checks when imported that its names and the records' attributes agree. Rows stay plain tuples
+(the ``*Values`` types below) on their way to the driver: no copy to cross the reading pipe, no
+keyword call per row.
 
 Keeping four secondary indexes up to date costs each inserted row four B-tree insertions at
 random places; building an index over a loaded table is one sort. So when an import starts on a
@@ -19,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import Connection, Index, Table, exists, select
 
@@ -30,7 +35,6 @@ class PostRow(NamedTuple):
     platform: str
     platform_id: str
     kind: str
-    created_at: int
     text: str
     html: str | None
     language: str | None
@@ -40,16 +44,25 @@ class PostRow(NamedTuple):
     source_thread_key: str | None
     quote_of_platform_id: str | None
     boost_of_platform_id: str | None
-    links: str
-    hashtags: str
-    mention_count: int
     media_count: int
     reply_count: int | None
     boost_count: int | None
     like_count: int | None
+    created_at: int
+    links: str
+    hashtags: str
+    mention_count: int
     author: str
     reply_to_author: str | None
     boost_of_author: str | None
+
+
+PostValues = tuple[
+    str, str, str, str, str | None, str | None, str, str | None, str | None, str | None,
+    str | None, str | None, int, int | None, int | None, int | None, int, str, str, int,
+    str, str | None, str | None,
+]  # fmt: skip
+"""A ``PostRow``'s values as a plain tuple, the form rows are built in and cross the pipe in."""
 
 
 class PayloadRow(NamedTuple):
@@ -60,17 +73,25 @@ class PayloadRow(NamedTuple):
     raw: str
 
 
+PayloadValues = tuple[str, str, str]
+"""A ``PayloadRow``'s values as a plain tuple."""
+
+
 class InteractionRow(NamedTuple):
     """An interaction for the ``interactions`` table; its actor and target by platform id."""
 
     platform: str
     kind: str
     post_platform_id: str | None
-    occurred_at: int | None
     key: str
+    occurred_at: int | None
     raw: str | None
     actor: str
     target: str | None
+
+
+InteractionValues = tuple[str, str, str | None, str, int | None, str | None, str, str | None]
+"""An ``InteractionRow``'s values as a plain tuple."""
 
 
 class NotificationRow(NamedTuple):
@@ -86,6 +107,10 @@ class NotificationRow(NamedTuple):
     actor: str | None
 
 
+NotificationValues = tuple[str, str, str, str | None, int, str | None, str, str | None]
+"""A ``NotificationRow``'s values as a plain tuple."""
+
+
 class ThreadRow(NamedTuple):
     """A thread for the ``threads`` table: its key, root post, size and first and last times."""
 
@@ -95,6 +120,15 @@ class ThreadRow(NamedTuple):
     post_count: int
     first_at: int
     last_at: int
+
+
+if TYPE_CHECKING:
+
+    def _values_of(
+        post: PostRow, payload: PayloadRow, interaction: InteractionRow, notice: NotificationRow
+    ) -> tuple[PostValues, PayloadValues, InteractionValues, NotificationValues]:
+        """Have mypy check each plain tuple type against its layout, field by field."""
+        return post, payload, interaction, notice
 
 
 @dataclass(frozen=True, slots=True)

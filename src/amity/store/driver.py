@@ -17,7 +17,15 @@ import numpy as np
 from numpy.typing import NDArray
 from sqlalchemy import Connection, Select
 
-from amity.store.bulk import INTERACTIONS, NOTIFICATIONS, POSTS, BulkTable, PayloadRow, ThreadRow
+from amity.store.bulk import (
+    INTERACTIONS,
+    NOTIFICATIONS,
+    POSTS,
+    BulkTable,
+    PayloadRow,
+    PayloadValues,
+    ThreadRow,
+)
 
 PARTITION = 100_000
 """Rows read off a cursor into NumPy at a time."""
@@ -83,8 +91,8 @@ def upsert_posts(connection: Connection, rows: Sequence[tuple[Any, ...]]) -> Non
     connection.exec_driver_sql(_upsert_sql(connection, POSTS, conflict), list(rows))
 
 
-def upsert_post_payloads(connection: Connection, rows: Sequence[PayloadRow]) -> None:
-    """Store posts' raw payloads; a newer payload replaces one."""
+def upsert_post_payloads(connection: Connection, rows: Sequence[PayloadValues]) -> None:
+    """Store posts' raw payloads (``PayloadRow``'s values); a newer payload replaces one."""
     if not rows:
         return
     conflict = (

@@ -56,6 +56,7 @@ ACCEPTED: dict[tuple[str, str], tuple[frozenset[str], str]] = {
     ("people list", "--limit"): (frozenset({"huge number"}), "a limit past the end shows all"),
     ("people suggestions", "--limit"): (frozenset({"huge number"}), "likewise"),
     ("people drifting", "--limit"): (frozenset({"huge number"}), "likewise"),
+    ("inbox", "--limit"): (frozenset({"huge number"}), "likewise"),
     ("demo generate", "--workspace"): (
         frozenset(BAD_WORKSPACES),
         "it writes archives into its folder only, and has no use for a workspace",

@@ -12,7 +12,8 @@ from amity.store.schema import metadata
 
 TABLES = {"accounts", "people", "posts", "post_payloads", "interactions", "threads", "import_runs",
           "connections", "sync_state", "sync_queue", "api_ids", "notifications",
-          "circle_pins", "person_notes", "person_tags", "identity_decisions"}  # fmt: skip
+          "circle_pins", "person_notes", "person_tags", "identity_decisions",
+          "inbox_marks"}  # fmt: skip
 
 
 def _check_round_trip(engine: Engine) -> None:

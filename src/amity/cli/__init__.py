@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from amity.cli import accounts, archives, db, demo, people
+from amity.cli import accounts, archives, db, demo, inbox, people
 from amity.cli.common import WorkspaceOption, choose_workspace
 from amity.cli.help_words import WordedGroup
 
@@ -61,6 +61,7 @@ app.command("sync")(accounts.sync_command)
 app.add_typer(db.app, name="db")
 app.add_typer(demo.app, name="demo")
 app.add_typer(people.app, name="people")
+app.add_typer(inbox.app, name="inbox")
 
 
 def main() -> None:

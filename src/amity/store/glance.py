@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 """The newest migration this version of amity ships (a test checks it against Alembic's head)."""
 SQLITE_PREFIX = "sqlite:///"
 

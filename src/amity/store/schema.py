@@ -304,3 +304,23 @@ notifications = Table(
     Index("ix_notifications_account_id_created_at", "account_id", "created_at"),
 )
 """Every notification a network sent the user's accounts, of every kind, unknown kinds too."""
+
+
+# -- the inbox: what the user did with a conversation, written only by their own commands --------
+
+inbox_marks = Table(
+    "inbox_marks",
+    metadata,
+    Column("platform", String(16), nullable=False),
+    Column("conversation", String(600), nullable=False),
+    Column("state", String(8), nullable=False),
+    Column("marked_at", BigInteger, nullable=False),
+    Column("newest_at", BigInteger, nullable=False),
+    Column("until", BigInteger),
+    PrimaryKeyConstraint("platform", "conversation"),
+    CheckConstraint("state IN ('done', 'snoozed')", name="state"),
+)
+"""A conversation of the inbox the user marked ``done`` or ``snoozed`` (until ``until``), named
+by its natural key (the thread's or DM conversation's key, or the lone message's id) so that the
+mark outlives every re-import. ``newest_at`` is the newest message it held when marked: a later
+message opens it again."""

@@ -127,3 +127,15 @@ def test_done_and_snooze_take_items_out_and_outlive_a_re_import(
     assert first.id not in ids and second.id not in ids
     later = {item.id for item in get_inbox(workspace, everything=True, now=now + 3601).items}
     assert second.id in later and first.id not in later
+
+
+def test_an_item_that_asks_in_an_earlier_message_says_so(workspace: Workspace) -> None:
+    """The text shown is the newest message's; when only an earlier one asks, the why says so."""
+    from amity.insight.asks import asks
+
+    items = get_inbox(workspace, everything=True).items
+    earlier = [item for item in items if item.asks and not asks(item.text, None).asks]
+    assert earlier, "the demo holds threads where a later message only thanks"
+    assert all("in an earlier message" in item.why for item in earlier)
+    newest_asks = [item for item in items if asks(item.text, None).asks]
+    assert newest_asks and all("in an earlier message" not in item.why for item in newest_asks)

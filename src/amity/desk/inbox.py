@@ -247,13 +247,21 @@ def _item(
     as_of: int,
     dm_started: set[tuple[str, str]],
 ) -> InboxItem:
-    from amity.insight.asks import NOT_ASKING, asks
+    from amity.insight.asks import NOT_ASKING, Asking, asks
     from amity.insight.inbox import Waiting, place
 
     newest = held[-1]
-    asking = next(
-        (found for m in reversed(held) if (found := asks(m.text, m.language)).asks), NOT_ASKING
-    )
+    asking, asked_by = NOT_ASKING, newest
+    for message in reversed(held):
+        found = asks(message.text, message.language)
+        if found.asks:
+            asking, asked_by = found, message
+            break
+    if asked_by is not newest:  # the text shown is the newest message's: say which one asks
+        where = "in an earlier message"
+        if asked_by.handle != newest.handle:
+            where += f" from {asked_by.handle or 'someone else'}"
+        asking = Asking(asks=True, why=f"{asking.why or 'asks you something'} ({where})")
     handle = newest.handle
     standing = standings.get(newest.author_person_id or -1)
     circle, strength, name = None, 0.0, handle or UNKNOWN_SENDER

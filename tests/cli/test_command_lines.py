@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shlex
 import subprocess
@@ -13,32 +12,13 @@ from typing import Any
 
 import pytest
 import typer.main
+from tests.cli.shell import QUOTED, pasted
 from typer.testing import CliRunner
 
 from amity.cli import app
 from amity.cli.text import command_line
 
 runner = CliRunner()
-BIN = str(Path(sys.executable).parent)
-QUOTED = re.compile(r"`(amity [^`]+)`")
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder to work in, with a default workspace of its own that does not exist yet."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.delenv("AMITY_WORKSPACE", raising=False)
-    monkeypatch.delenv("AMITY_DATABASE_URL", raising=False)
-    return tmp_path
-
-
-def pasted(line: str, folder: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``line`` as a user who pasted it into bash in ``folder``, amity on the PATH."""
-    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run(
-        ["bash", "-c", line], cwd=folder, env=environment, capture_output=True, text=True
-    )
 
 
 @pytest.mark.parametrize(

@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from tests.cli.shell import BIN, QUOTED, pasted
 from tests.conftest import FIXTURES
 from tests.ingest.helpers import snapshot
 from typer.testing import CliRunner
@@ -21,31 +21,11 @@ from amity.demo import Made, read_made
 from amity.store import open_store
 
 runner = CliRunner()
-BIN = str(Path(sys.executable).parent)
-QUOTED = re.compile(r"`(amity [^`]+)`")
-
-
-@pytest.fixture
-def here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder to work in, as a user would, with a default workspace of its own (none yet)."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    monkeypatch.delenv("AMITY_WORKSPACE", raising=False)
-    monkeypatch.delenv("AMITY_DATABASE_URL", raising=False)
-    return tmp_path
 
 
 def demo(*arguments: str) -> Any:
     """Run `amity demo` with ``arguments`` in this process; return the result."""
     return runner.invoke(app, ["demo", *arguments])
-
-
-def pasted(line: str, folder: Path) -> subprocess.CompletedProcess[str]:
-    """Run ``line`` as a user who pasted it into bash in ``folder``, amity on the PATH."""
-    environment = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}"}
-    return subprocess.run(
-        ["bash", "-c", line], cwd=folder, env=environment, capture_output=True, text=True
-    )
 
 
 def totals(workspace: str) -> dict[str, int]:
